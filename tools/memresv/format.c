@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memresv tool: human sizes, key: value lines and aligned tables.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+/**
+ * format_size() - a size as a human reads it: 0, 512B, 512M, 1.5G
+ * @bytes: the size
+ * @buf: where to write it
+ * @len: size of @buf; SIZE_STR_LEN is always enough
+ *
+ * The unit is the largest power of 1024 not above @bytes.  An exact multiple
+ * is printed without decimals; anything else with one, rounded to nearest,
+ * so "1.0G" says "about 1G" while "1G" means exactly 1 GiB.  The suffixes
+ * are the ones parse_size() reads back.
+ *
+ * Return: @buf.
+ */
+char *format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned int u = 0;
+	uint64_t unit, whole, tenths;
+
+	while (u + 1 < sizeof(units) - 1 && bytes >> (10 * (u + 1)))
+		u++;
+	if (!u) {
+		snprintf(buf, len, bytes ? "%lluB" : "0",
+			 (unsigned long long)bytes);
+		return buf;
+	}
+	unit = 1ULL << (10 * u);
+	whole = bytes >> (10 * u);
+	if (!(bytes & (unit - 1))) {
+		snprintf(buf, len, "%llu%c", (unsigned long long)whole,
+			 units[u]);
+		return buf;
+	}
+	/* Round to tenths without overflowing: the remainder is below unit. */
+	tenths = (unsigned long long)(((unsigned __int128)(bytes & (unit - 1)) *
+				       10 + unit / 2) >> (10 * u));
+	if (tenths == 10) {
+		whole++;
+		tenths = 0;
+		if (whole == 1024 && units[u + 1]) {
+			whole = 1;
+			u++;
+		}
+	}
+	snprintf(buf, len, "%llu.%llu%c", (unsigned long long)whole,
+		 (unsigned long long)tenths, units[u]);
+	return buf;
+}
+
+/**
+ * format_stars() - milli-stars as a decimal number with at least one decimal
+ * @milli: 0 - MEMRESV_STARS_MAX
+ * @buf: where to write it ("4.25", "5.0")
+ * @len: size of @buf
+ *
+ * Exact, with no floating point: the JSON output uses the same text.
+ *
+ * Return: @buf.
+ */
+char *format_stars(uint32_t milli, char *buf, size_t len)
+{
+	unsigned int frac = milli % 1000;
+	int digits = 3;
+
+	while (digits > 1 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, len, "%u.%0*u", milli / 1000, digits, frac);
+	return buf;
+}
+
+/**
+ * format_field() - one field of an object as a human reads it
+ * @obj: a struct resv_info or struct host_info
+ * @f: a row of the matching field table
+ * @buf: where to write it
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+char *format_field(const void *obj, const struct field *f, char *buf,
+		   size_t len)
+{
+	uint64_t v;
+	const char *name;
+
+	if (f->type == FIELD_STRING) {
+		snprintf(buf, len, "%s", (const char *)obj + f->offset);
+		return buf;
+	}
+	v = field_get(obj, f);
+	switch (f->type) {
+	case FIELD_SIZE:
+		return format_size(v, buf, len);
+	case FIELD_PAGING:
+	case FIELD_STATE:
+	case FIELD_STATUS:
+		name = name_of(f->type == FIELD_PAGING ? NAMES_PAGING :
+			       f->type == FIELD_STATE ? NAMES_STATE :
+			       NAMES_STATUS, (unsigned int)v);
+		if (name)
+			snprintf(buf, len, "%s", name);
+		else
+			snprintf(buf, len, "unknown(%llu)",
+				 (unsigned long long)v);
+		return buf;
+	default:
+		snprintf(buf, len, "%llu%s", (unsigned long long)v,
+			 f->unit ? f->unit : "");
+		return buf;
+	}
+}
+
+/**
+ * print_fields() - print every set field of an object as "key: value" lines
+ * @out: where to print
+ * @obj: a struct resv_info or struct host_info
+ * @fields: the matching field table
+ * @n: rows in @fields
+ */
+void print_fields(FILE *out, const void *obj, const struct field *fields,
+		  size_t n)
+{
+	uint32_t set = *(const uint32_t *)obj;
+	char buf[CGROUP_PATH_MAX + 32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+
+		if (!((set >> f->bit) & 1u))
+			continue;
+		format_field(obj, f, buf, sizeof(buf));
+		if (f->name)
+			fprintf(out, "%s: %s\n", f->name, buf);
+	}
+}
+
+/**
+ * table_init() - start an empty table
+ * @t: the table
+ * @ncols: number of columns
+ * @heads: @ncols headings; must outlive @t
+ * @right: @ncols flags: right-align that column; must outlive @t
+ */
+void table_init(struct table *t, size_t ncols, const char * const *heads,
+		const bool *right)
+{
+	t->ncols = ncols;
+	t->heads = heads;
+	t->right = right;
+	t->cells = NULL;
+	t->nrows = 0;
+}
+
+/**
+ * table_add() - append a row
+ * @t: the table
+ * @row: @t->ncols strings, copied
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int table_add(struct table *t, const char * const *row)
+{
+	char **cells;
+	size_t i;
+
+	cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	t->cells = cells;
+	cells += t->nrows * t->ncols;
+	for (i = 0; i < t->ncols; i++) {
+		cells[i] = strdup(row[i] ? row[i] : "");
+		if (!cells[i]) {
+			while (i--)
+				free(cells[i]);
+			return -ENOMEM;
+		}
+	}
+	t->nrows++;
+	return 0;
+}
+
+/**
+ * table_print() - print the headings and rows in aligned columns
+ * @t: the table
+ * @out: where to print
+ *
+ * Columns are separated by two spaces; the last column is not padded, so
+ * lines carry no trailing blanks.
+ */
+void table_print(const struct table *t, FILE *out)
+{
+	size_t *width, r, c;
+
+	width = calloc(t->ncols, sizeof(*width));
+	if (!width)
+		return;
+	for (c = 0; c < t->ncols; c++) {
+		width[c] = strlen(t->heads[c]);
+		for (r = 0; r < t->nrows; r++) {
+			size_t l = strlen(t->cells[r * t->ncols + c]);
+
+			if (l > width[c])
+				width[c] = l;
+		}
+	}
+	for (r = 0; r <= t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			const char *s = r ? t->cells[(r - 1) * t->ncols + c] :
+					    t->heads[c];
+			int w = (int)width[c];
+
+			if (c + 1 == t->ncols && !t->right[c])
+				fprintf(out, "%s", s);
+			else if (t->right[c])
+				fprintf(out, "%*s", w, s);
+			else
+				fprintf(out, "%-*s", w, s);
+			fputs(c + 1 == t->ncols ? "\n" : "  ", out);
+		}
+	}
+	free(width);
+}
+
+/**
+ * table_free() - free the rows of a table
+ * @t: the table; empty afterwards
+ */
+void table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = 0;
+}

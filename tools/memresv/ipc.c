@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memresv tool: the generic netlink client (libnl-genl-3).
+ *
+ * The only file that talks to the kernel.  Every request goes through
+ * ipc_transact(): extended ACK is on, so a refusal comes with the kernel's
+ * explanation (kept for ipc_strerror()), and a successful ACK may carry a
+ * warning, which is printed at once.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
+#include <netlink/genl/genl.h>
+
+#include "ipc.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+/* Retries of a dump the kernel flagged as interrupted by a change. */
+#define DUMP_RETRIES	5
+
+static struct nl_sock *ipc_sock;
+static int ipc_family = -1;
+/* The kernel's (or libnl's) explanation of the last failure. */
+static char ipc_msg[512];
+
+static int nl_to_errno(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_NOADDR:
+		return -EADDRNOTAVAIL;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_DUMP_INTR:
+		return -EAGAIN;
+	default:
+		return -EIO;
+	}
+}
+
+static int nl_fail(int nlerr)
+{
+	snprintf(ipc_msg, sizeof(ipc_msg), "netlink: %s", nl_geterror(nlerr));
+	return nl_to_errno(nlerr);
+}
+
+static int sock_open(struct nl_sock **skp)
+{
+	struct nl_sock *sk;
+	int one = 1, ret, fd;
+
+	sk = nl_socket_alloc();
+	if (!sk)
+		return -ENOMEM;
+	ret = genl_connect(sk);
+	if (ret) {
+		nl_socket_free(sk);
+		return nl_fail(ret);
+	}
+	fd = nl_socket_get_fd(sk);
+	/* Both are best effort: old kernels still work, just say less. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	*skp = sk;
+	return 0;
+}
+
+static int ipc_open(void)
+{
+	int ret;
+
+	if (ipc_sock && ipc_family >= 0)
+		return 0;
+	if (!ipc_sock) {
+		ret = sock_open(&ipc_sock);
+		if (ret)
+			return ret;
+	}
+	ipc_family = genl_ctrl_resolve(ipc_sock, MEMRESV_GENL_NAME);
+	if (ipc_family < 0) {
+		ret = ipc_family;
+		ipc_family = -1;
+		if (ret == -NLE_OBJ_NOTFOUND)
+			return -IPC_ENOMODULE;
+		return nl_fail(ret);
+	}
+	return 0;
+}
+
+/**
+ * ipc_close() - close the netlink socket, if one is open
+ */
+void ipc_close(void)
+{
+	if (ipc_sock)
+		nl_socket_free(ipc_sock);
+	ipc_sock = NULL;
+	ipc_family = -1;
+}
+
+/*
+ * The TLVs of an NLMSG_ERROR or NLMSG_DONE message: after the (capped)
+ * request for an error, after the int status for DONE.  Copies
+ * NLMSGERR_ATTR_MSG into @buf; leaves it alone when there is none.
+ */
+static void extack_msg(const struct nlmsghdr *nlh, size_t off, char *buf,
+		       size_t len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t total = nlh->nlmsg_len - NLMSG_HDRLEN;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= total)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)NLMSG_DATA(nlh) + NLMSG_ALIGN(off)),
+		      (int)(total - NLMSG_ALIGN(off)), NULL))
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(buf, tb[NLMSGERR_ATTR_MSG], len);
+}
+
+static size_t err_tlv_offset(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	return off;
+}
+
+struct ipc_reply {
+	/* Called with each reply message's attributes. */
+	int (*parse)(struct nlattr **tb, void *arg);
+	void *arg;
+	int err;
+	bool done;
+	bool intr;
+};
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct ipc_reply *rep = arg;
+	struct nlattr *tb[MEMRESV_A_MAX + 1];
+	int ret;
+
+	if (!rep->parse)
+		return NL_OK;
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MEMRESV_A_MAX, NULL);
+	if (ret) {
+		rep->err = nl_fail(ret);
+		return NL_STOP;
+	}
+	ret = rep->parse(tb, rep->arg);
+	if (ret) {
+		rep->err = ret;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct ipc_reply *rep = arg;
+
+	(void)nla;
+	extack_msg(nlh, err_tlv_offset(nlh), ipc_msg, sizeof(ipc_msg));
+	rep->err = e->error;
+	rep->done = true;
+	return NL_STOP;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ipc_reply *rep = arg;
+	char warn[sizeof(ipc_msg)] = "";
+
+	/* Success, but the kernel may still have something to say. */
+	extack_msg(nlh, err_tlv_offset(nlh), warn, sizeof(warn));
+	if (warn[0])
+		fprintf(stderr, "memresv: warning: %s\n", warn);
+	rep->done = true;
+	return NL_STOP;
+}
+
+static int finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ipc_reply *rep = arg;
+	int status = 0;
+
+	/* A dump that failed part-way ends with a negative status. */
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(status)))
+		memcpy(&status, NLMSG_DATA(nlh), sizeof(status));
+	if (status < 0) {
+		extack_msg(nlh, sizeof(status), ipc_msg, sizeof(ipc_msg));
+		rep->err = status;
+	}
+	rep->done = true;
+	return NL_STOP;
+}
+
+static int intr_cb(struct nl_msg *msg, void *arg)
+{
+	struct ipc_reply *rep = arg;
+
+	(void)msg;
+	rep->intr = true;
+	return NL_OK;
+}
+
+/*
+ * Send @msg (freed here) and receive until the kernel's ACK, error or end
+ * of dump.  Returns 0 or a negative errno.
+ */
+static int ipc_transact(struct nl_msg *msg, struct ipc_reply *rep)
+{
+	struct nl_cb *cb;
+	int ret;
+
+	ipc_msg[0] = '\0';
+	rep->err = 0;
+	rep->done = false;
+	rep->intr = false;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, rep);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, rep);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, rep);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, intr_cb, rep);
+	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, rep);
+
+	ret = nl_send_auto(ipc_sock, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		rep->err = nl_fail(ret);
+		rep->done = true;
+	}
+	while (!rep->done && !rep->err) {
+		ret = nl_recvmsgs(ipc_sock, cb);
+		if (ret < 0 && !rep->done && !rep->err)
+			rep->err = nl_fail(ret);
+	}
+	nl_cb_put(cb);
+	return rep->err;
+}
+
+static int msg_new(struct nl_msg **msgp, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	ret = ipc_open();
+	if (ret)
+		return ret;
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, ipc_family, 0, flags,
+			 cmd, MEMRESV_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	*msgp = msg;
+	return 0;
+}
+
+static int put_fields(struct nl_msg *msg, const void *obj,
+		      const struct field *fields, size_t n, uint32_t mask)
+{
+	uint32_t set = *(const uint32_t *)obj & mask;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+		uint64_t v;
+
+		if (!((set >> f->bit) & 1u))
+			continue;
+		if (f->type == FIELD_STRING) {
+			ret = nla_put_string(msg, f->attr,
+					     (const char *)obj + f->offset);
+		} else {
+			v = field_get(obj, f);
+			if (f->width == sizeof(uint8_t))
+				ret = nla_put_u8(msg, f->attr, (uint8_t)v);
+			else if (f->width == sizeof(uint32_t))
+				ret = nla_put_u32(msg, f->attr, (uint32_t)v);
+			else
+				ret = nla_put_u64(msg, f->attr, v);
+		}
+		if (ret)
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static void get_fields(struct nlattr **tb, void *obj,
+		       const struct field *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+		struct nlattr *a = tb[f->attr];
+
+		if (!a)
+			continue;
+		if (f->type == FIELD_STRING) {
+			nla_strlcpy((char *)obj + f->offset, a,
+				    CGROUP_PATH_MAX);
+			*(uint32_t *)obj |= 1u << f->bit;
+			continue;
+		}
+		/* A newer module may widen nothing: skip what does not fit. */
+		if ((size_t)nla_len(a) < f->width)
+			continue;
+		if (f->width == sizeof(uint8_t))
+			field_put(obj, f, nla_get_u8(a));
+		else if (f->width == sizeof(uint32_t))
+			field_put(obj, f, nla_get_u32(a));
+		else
+			field_put(obj, f, nla_get_u64(a));
+	}
+}
+
+static int parse_resv(struct nlattr **tb, void *arg)
+{
+	struct resv_info *r = arg;
+
+	memset(r, 0, sizeof(*r));
+	get_fields(tb, r, resv_fields, resv_nfields);
+	return 0;
+}
+
+static int parse_host(struct nlattr **tb, void *arg)
+{
+	struct host_info *h = arg;
+
+	memset(h, 0, sizeof(*h));
+	get_fields(tb, h, host_fields, host_nfields);
+	return 0;
+}
+
+/* One request that is answered with one reservation (or just an ACK). */
+static int resv_request(uint8_t cmd, const struct resv_info *in, uint32_t mask,
+			bool force, struct resv_info *out)
+{
+	struct ipc_reply rep = { .parse = out ? parse_resv : NULL, .arg = out };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = msg_new(&msg, cmd, NLM_F_ACK);
+	if (ret)
+		return ret;
+	ret = put_fields(msg, in, resv_fields, resv_nfields,
+			 mask | (1u << RESV_CGROUP));
+	if (!ret && force && nla_put_flag(msg, MEMRESV_A_FORCE))
+		ret = -EMSGSIZE;
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	if (out)
+		memset(out, 0, sizeof(*out));
+	return ipc_transact(msg, &rep);
+}
+
+static void resv_named(struct resv_info *r, const char *cgroup)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->cgroup, sizeof(r->cgroup), "%s", cgroup);
+	SET(r, RESV_CGROUP);
+}
+
+/**
+ * ipc_resv_new() - add a reservation (RESV_NEW)
+ * @in: cgroup and settings; startup, minimum and maximum must be set
+ * @force: let this start use the swap tier unless paging is "never"
+ * @out: the reservation as admitted
+ *
+ * Return: 0 or a negative errno; ipc_strerror() explains it.
+ */
+int ipc_resv_new(const struct resv_info *in, bool force,
+		 struct resv_info *out)
+{
+	return resv_request(MEMRESV_CMD_RESV_NEW, in, RESV_SETTINGS, force,
+			    out);
+}
+
+/**
+ * ipc_resv_set() - change the set fields of a reservation (RESV_SET)
+ * @in: cgroup and the settings to change
+ * @out: the reservation afterwards
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_set(const struct resv_info *in, struct resv_info *out)
+{
+	return resv_request(MEMRESV_CMD_RESV_SET, in, RESV_SETTINGS, false,
+			    out);
+}
+
+/**
+ * ipc_resv_del() - remove a reservation (RESV_DEL)
+ * @cgroup: the cgroup path
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_del(const char *cgroup)
+{
+	struct resv_info r;
+
+	resv_named(&r, cgroup);
+	return resv_request(MEMRESV_CMD_RESV_DEL, &r, 0, false, NULL);
+}
+
+/**
+ * ipc_resv_restart() - re-enter the start-up phase (RESV_RESTART)
+ * @cgroup: the cgroup path
+ * @force: let this start use the swap tier unless paging is "never"
+ * @out: the reservation afterwards
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_restart(const char *cgroup, bool force, struct resv_info *out)
+{
+	struct resv_info r;
+
+	resv_named(&r, cgroup);
+	return resv_request(MEMRESV_CMD_RESV_RESTART, &r, 0, force, out);
+}
+
+/**
+ * ipc_resv_ready() - end the start-up phase now (RESV_READY)
+ * @cgroup: the cgroup path
+ * @out: the reservation afterwards
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_ready(const char *cgroup, struct resv_info *out)
+{
+	struct resv_info r;
+
+	resv_named(&r, cgroup);
+	return resv_request(MEMRESV_CMD_RESV_READY, &r, 0, false, out);
+}
+
+/**
+ * ipc_resv_get() - read one reservation (RESV_GET)
+ * @cgroup: the cgroup path
+ * @out: the reservation
+ *
+ * Return: 0 or a negative errno (-ENOENT: the cgroup has no reservation).
+ */
+int ipc_resv_get(const char *cgroup, struct resv_info *out)
+{
+	struct resv_info r;
+
+	resv_named(&r, cgroup);
+	return resv_request(MEMRESV_CMD_RESV_GET, &r, 0, false, out);
+}
+
+struct resv_list {
+	struct resv_info *v;
+	size_t n, cap;
+};
+
+static int parse_resv_list(struct nlattr **tb, void *arg)
+{
+	struct resv_list *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct resv_info *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	return parse_resv(tb, &l->v[l->n++]);
+}
+
+/**
+ * ipc_resv_list() - read every reservation (RESV_GET dump)
+ * @list: the reservations, in the kernel's order (the caller frees it)
+ * @n: how many
+ *
+ * A dump the kernel flags as interrupted (reservations changed while it
+ * ran) is repeated, so the list is one consistent snapshot.
+ *
+ * Return: 0 or a negative errno (-EAGAIN when it never held still).
+ */
+int ipc_resv_list(struct resv_info **list, size_t *n)
+{
+	struct resv_list l = { 0 };
+	struct ipc_reply rep = { .parse = parse_resv_list, .arg = &l };
+	struct nl_msg *msg;
+	int tries, ret = 0;
+
+	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+		l.n = 0;
+		ret = msg_new(&msg, MEMRESV_CMD_RESV_GET, NLM_F_DUMP);
+		if (ret)
+			break;
+		ret = ipc_transact(msg, &rep);
+		if (ret || !rep.intr)
+			break;
+		ret = -EAGAIN;
+		snprintf(ipc_msg, sizeof(ipc_msg),
+			 "reservations kept changing during the listing; try again");
+	}
+	if (ret) {
+		free(l.v);
+		return ret;
+	}
+	*list = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/**
+ * ipc_host_get() - read the host ledger (HOST_GET)
+ * @out: the ledger
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_host_get(struct host_info *out)
+{
+	struct ipc_reply rep = { .parse = parse_host, .arg = out };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = msg_new(&msg, MEMRESV_CMD_HOST_GET, NLM_F_ACK);
+	if (ret)
+		return ret;
+	memset(out, 0, sizeof(*out));
+	return ipc_transact(msg, &rep);
+}
+
+/**
+ * ipc_host_set() - change host settings (HOST_SET)
+ * @in: the settings to change (its set HOST_SETTINGS fields)
+ * @out: the ledger afterwards, or NULL
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_host_set(const struct host_info *in, struct host_info *out)
+{
+	struct host_info scratch;
+	struct ipc_reply rep = { .parse = parse_host,
+				 .arg = out ? out : &scratch };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = msg_new(&msg, MEMRESV_CMD_HOST_SET, NLM_F_ACK);
+	if (ret)
+		return ret;
+	ret = put_fields(msg, in, host_fields, host_nfields, HOST_SETTINGS);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return ipc_transact(msg, &rep);
+}
+
+static int parse_place(struct nlattr **tb, void *arg)
+{
+	struct place_result *p = arg;
+
+	memset(p, 0, sizeof(*p));
+	if (tb[MEMRESV_A_PLACE_FIT])
+		p->fit = nla_get_u8(tb[MEMRESV_A_PLACE_FIT]);
+	if (tb[MEMRESV_A_PLACE_STARS])
+		p->stars = nla_get_u32(tb[MEMRESV_A_PLACE_STARS]);
+	if (tb[MEMRESV_A_PLACE_REASON])
+		nla_strlcpy(p->reason, tb[MEMRESV_A_PLACE_REASON],
+			    sizeof(p->reason));
+	get_fields(tb, &p->host, host_fields, host_nfields);
+	return 0;
+}
+
+/**
+ * ipc_place() - rate a request against this host (PLACE), no side effects
+ * @req: the request
+ * @out: the rating and the host figures it was taken on
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_place(const struct place_request *req, struct place_result *out)
+{
+	struct ipc_reply rep = { .parse = parse_place, .arg = out };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = msg_new(&msg, MEMRESV_CMD_PLACE, NLM_F_ACK);
+	if (ret)
+		return ret;
+	if (nla_put_u64(msg, MEMRESV_A_STARTUP, req->startup) ||
+	    nla_put_u64(msg, MEMRESV_A_MINIMUM, req->minimum) ||
+	    nla_put_u64(msg, MEMRESV_A_MAXIMUM, req->maximum) ||
+	    nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, req->policy)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	memset(out, 0, sizeof(*out));
+	return ipc_transact(msg, &rep);
+}
+
+struct monitor_ctx {
+	ipc_event_fn fn;
+	void *arg;
+	int err;
+};
+
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	struct monitor_ctx *m = arg;
+	struct nlattr *tb[MEMRESV_A_MAX + 1];
+	struct event_info *ev;
+	int ret;
+
+	if (genlmsg_hdr(nlmsg_hdr(msg))->cmd != MEMRESV_CMD_EVENT)
+		return NL_SKIP;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, MEMRESV_A_MAX, NULL) ||
+	    !tb[MEMRESV_A_EVENT])
+		return NL_SKIP;
+	ev = calloc(1, sizeof(*ev));
+	if (!ev) {
+		m->err = -ENOMEM;
+		return NL_STOP;
+	}
+	ev->event = nla_get_u8(tb[MEMRESV_A_EVENT]);
+	if (tb[MEMRESV_A_REASON])
+		ev->reason = nla_get_u8(tb[MEMRESV_A_REASON]);
+	if (tb[MEMRESV_A_MESSAGE])
+		nla_strlcpy(ev->message, tb[MEMRESV_A_MESSAGE],
+			    sizeof(ev->message));
+	get_fields(tb, &ev->resv, resv_fields, resv_nfields);
+	get_fields(tb, &ev->host, host_fields, host_nfields);
+	ev->has_resv = ev->resv.set != 0;
+	ev->has_host = !ev->has_resv && ev->host.set != 0;
+	ret = m->fn(ev, m->arg);
+	free(ev);
+	if (ret) {
+		m->err = ret;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+/**
+ * ipc_monitor() - print notifications of the "monitor" group until stopped
+ * @fn: called with each event; a non-zero return stops the monitor
+ * @arg: passed to @fn
+ * @waitmask: signal mask while waiting; the caller blocks its stop signals
+ *	and unblocks them here, so a signal cannot slip in between the check
+ *	of @stop and the wait
+ * @stop: set by the caller's signal handler
+ *
+ * Return: 0 when stopped, or a negative errno.
+ */
+int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
+		const volatile sig_atomic_t *stop)
+{
+	struct monitor_ctx m = { .fn = fn, .arg = arg };
+	struct nl_sock *sk = NULL;
+	struct nl_cb *cb = NULL;
+	struct pollfd pfd;
+	int grp, ret;
+
+	ret = ipc_open();
+	if (ret)
+		return ret;
+	grp = genl_ctrl_resolve_grp(ipc_sock, MEMRESV_GENL_NAME,
+				    MEMRESV_MCGRP_MONITOR);
+	if (grp < 0)
+		return nl_fail(grp);
+	ret = sock_open(&sk);
+	if (ret)
+		return ret;
+	nl_socket_disable_seq_check(sk);
+	/* Bursts (a module unload removes every reservation) fit. */
+	nl_socket_set_buffer_size(sk, 1 << 20, 0);
+	ret = nl_socket_add_membership(sk, grp);
+	if (ret) {
+		ret = nl_fail(ret);
+		goto out;
+	}
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &m);
+	pfd.fd = nl_socket_get_fd(sk);
+	pfd.events = POLLIN;
+	while (!*stop) {
+		ret = ppoll(&pfd, 1, NULL, waitmask);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto out;
+		}
+		ret = nl_recvmsgs(sk, cb);
+		if (m.err) {
+			ret = m.err;
+			goto out;
+		}
+		if (ret == -NLE_NOMEM && !*stop) {
+			/* ENOBUFS: the socket overflowed; say so, go on. */
+			fprintf(stderr, "memresv: monitor: events were lost (receive buffer overrun)\n");
+			continue;
+		}
+		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
+			ret = nl_fail(ret);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	nl_cb_put(cb);
+	nl_socket_free(sk);
+	return ret;
+}
+
+/**
+ * ipc_family_version() - the version of the module's netlink family
+ * @version: MEMRESV_GENL_VERSION of the module that is loaded
+ *
+ * Return: 0, -IPC_ENOMODULE, or another negative errno.
+ */
+int ipc_family_version(unsigned int *version)
+{
+	struct nl_cache *cache = NULL;
+	struct genl_family *fam;
+	int ret;
+
+	ret = ipc_open();
+	if (ret)
+		return ret;
+	ret = genl_ctrl_alloc_cache(ipc_sock, &cache);
+	if (ret)
+		return nl_fail(ret);
+	fam = genl_ctrl_search_by_name(cache, MEMRESV_GENL_NAME);
+	if (fam) {
+		*version = (unsigned int)genl_family_get_version(fam);
+		genl_family_put(fam);
+	} else {
+		ret = -IPC_ENOMODULE;
+	}
+	nl_cache_free(cache);
+	return ret;
+}
+
+/**
+ * ipc_strerror() - explain the error the last ipc_*() call returned
+ * @err: that negative errno
+ *
+ * Return: the kernel's extended-ACK message when it sent one, otherwise a
+ * description of @err.
+ */
+const char *ipc_strerror(int err)
+{
+	if (err == -IPC_ENOMODULE)
+		return "the memresv module is not loaded (load it with: modprobe memresv)";
+	if (ipc_msg[0])
+		return ipc_msg;
+	if (err == -EPERM)
+		return "Operation not permitted (CAP_NET_ADMIN is needed)";
+	return strerror(-err);
+}

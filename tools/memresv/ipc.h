@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memresv tool: talking to the module.  ipc.c is the only file that speaks
+ * netlink; everything else sees the plain data model.
+ */
+#ifndef MEMRESV_IPC_H
+#define MEMRESV_IPC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+/* Returned (negated) when the generic netlink family is not registered. */
+#define IPC_ENOMODULE	4096
+
+int ipc_resv_new(const struct resv_info *in, bool force,
+		 struct resv_info *out);
+int ipc_resv_set(const struct resv_info *in, struct resv_info *out);
+int ipc_resv_del(const char *cgroup);
+int ipc_resv_restart(const char *cgroup, bool force, struct resv_info *out);
+int ipc_resv_ready(const char *cgroup, struct resv_info *out);
+int ipc_resv_get(const char *cgroup, struct resv_info *out);
+int ipc_resv_list(struct resv_info **list, size_t *n);
+int ipc_host_get(struct host_info *out);
+int ipc_host_set(const struct host_info *in, struct host_info *out);
+int ipc_place(const struct place_request *req, struct place_result *out);
+
+typedef int (*ipc_event_fn)(const struct event_info *ev, void *arg);
+int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
+		const volatile sig_atomic_t *stop);
+
+int ipc_family_version(unsigned int *version);
+const char *ipc_strerror(int err);
+void ipc_close(void);
+
+#endif /* MEMRESV_IPC_H */

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memresv tool: the field tables of the data model.
+ *
+ * One row per field: netlink (ipc.c), JSON (json.c) and human output
+ * (format.c) all walk these tables, so a field has the same name everywhere.
+ */
+#include <string.h>
+
+#include "model.h"
+
+#define RF(_name, _attr, _bit, _type, _member, _min, _max, _unit)	\
+	{ .name = _name, .attr = _attr, .bit = _bit, .type = _type,	\
+	  .offset = offsetof(struct resv_info, _member),		\
+	  .width = sizeof(((struct resv_info *)0)->_member),		\
+	  .min = _min, .max = _max, .unit = _unit }
+
+#define HF(_name, _attr, _bit, _type, _member, _min, _max, _unit)	\
+	{ .name = _name, .attr = _attr, .bit = _bit, .type = _type,	\
+	  .offset = offsetof(struct host_info, _member),		\
+	  .width = sizeof(((struct host_info *)0)->_member),		\
+	  .min = _min, .max = _max, .unit = _unit }
+
+/* In the order they are printed and saved. */
+const struct field resv_fields[] = {
+	RF("cgroup", MEMRESV_A_CGROUP, RESV_CGROUP, FIELD_STRING, cgroup,
+	   0, 0, NULL),
+	RF("id", MEMRESV_A_CGROUP_ID, RESV_ID, FIELD_U64, id, 0, UINT64_MAX,
+	   NULL),
+	RF("state", MEMRESV_A_STATE, RESV_STATE, FIELD_STATE, state,
+	   MEMRESV_STATE_STARTING, MEMRESV_STATE_RUNNING, NULL),
+	RF("status", MEMRESV_A_STATUS, RESV_STATUS, FIELD_STATUS, status,
+	   MEMRESV_STATUS_OK, MEMRESV_STATUS_WARNING, NULL),
+	RF("paging", MEMRESV_A_PAGING, RESV_PAGING, FIELD_PAGING, paging,
+	   0, MEMRESV_PAGING_MAX_VAL, NULL),
+	RF("startup", MEMRESV_A_STARTUP, RESV_STARTUP, FIELD_SIZE, startup,
+	   1, MEMRESV_SIZE_MAX, NULL),
+	RF("minimum", MEMRESV_A_MINIMUM, RESV_MINIMUM, FIELD_SIZE, minimum,
+	   1, MEMRESV_SIZE_MAX, NULL),
+	RF("maximum", MEMRESV_A_MAXIMUM, RESV_MAXIMUM, FIELD_SIZE, maximum,
+	   1, MEMRESV_SIZE_MAX, NULL),
+	RF("buffer", MEMRESV_A_BUFFER, RESV_BUFFER, FIELD_U32, buffer,
+	   MEMRESV_BUFFER_MIN, MEMRESV_BUFFER_MAX, "%"),
+	RF("weight", MEMRESV_A_WEIGHT, RESV_WEIGHT, FIELD_U32, weight,
+	   0, MEMRESV_WEIGHT_MAX, NULL),
+	RF("swap_max", MEMRESV_A_SWAP_MAX, RESV_SWAP_MAX, FIELD_SIZE, swap_max,
+	   0, MEMRESV_SIZE_MAX, NULL),
+	RF("startup_window", MEMRESV_A_STARTUP_WINDOW, RESV_STARTUP_WINDOW,
+	   FIELD_U32, startup_window, MEMRESV_WINDOW_MIN, MEMRESV_WINDOW_MAX,
+	   "s"),
+	RF("guarantee", MEMRESV_A_GUARANTEE, RESV_GUARANTEE, FIELD_SIZE,
+	   guarantee, 0, UINT64_MAX, NULL),
+	RF("target", MEMRESV_A_TARGET, RESV_TARGET, FIELD_SIZE, target,
+	   0, UINT64_MAX, NULL),
+	RF("demand", MEMRESV_A_DEMAND, RESV_DEMAND, FIELD_SIZE, demand,
+	   0, UINT64_MAX, NULL),
+	RF("current", MEMRESV_A_CURRENT, RESV_CURRENT, FIELD_SIZE, current,
+	   0, UINT64_MAX, NULL),
+	RF("swap_current", MEMRESV_A_SWAP_CURRENT, RESV_SWAP_CURRENT,
+	   FIELD_SIZE, swap_current, 0, UINT64_MAX, NULL),
+	RF("paging_grant", MEMRESV_A_PAGING_GRANT, RESV_PAGING_GRANT,
+	   FIELD_SIZE, paging_grant, 0, UINT64_MAX, NULL),
+	/* Not part of the JSON contract; shown to humans only. */
+	RF(NULL, MEMRESV_A_PHASE_LEFT_MS, RESV_PHASE_LEFT_MS, FIELD_U64,
+	   phase_left_ms, 0, UINT64_MAX, "ms"),
+};
+const size_t resv_nfields = sizeof(resv_fields) / sizeof(resv_fields[0]);
+
+const struct field host_fields[] = {
+	HF("total", MEMRESV_A_HOST_TOTAL, HOST_TOTAL, FIELD_SIZE, total,
+	   0, UINT64_MAX, NULL),
+	HF("reserve", MEMRESV_A_HOST_RESERVE, HOST_RESERVE, FIELD_SIZE,
+	   reserve, 0, MEMRESV_SIZE_MAX, NULL),
+	HF("capacity", MEMRESV_A_HOST_CAPACITY, HOST_CAPACITY, FIELD_SIZE,
+	   capacity, 0, UINT64_MAX, NULL),
+	HF("guaranteed", MEMRESV_A_HOST_GUARANTEED, HOST_GUARANTEED,
+	   FIELD_SIZE, guaranteed, 0, UINT64_MAX, NULL),
+	HF("assigned", MEMRESV_A_HOST_ASSIGNED, HOST_ASSIGNED, FIELD_SIZE,
+	   assigned, 0, UINT64_MAX, NULL),
+	HF("free", MEMRESV_A_HOST_FREE, HOST_FREE, FIELD_SIZE, free,
+	   0, UINT64_MAX, NULL),
+	HF("reclaimable", MEMRESV_A_HOST_RECLAIMABLE, HOST_RECLAIMABLE,
+	   FIELD_SIZE, reclaimable, 0, UINT64_MAX, NULL),
+	HF("paging_limit", MEMRESV_A_HOST_PAGING_LIMIT, HOST_PAGING_LIMIT,
+	   FIELD_SIZE, paging_limit, 0, MEMRESV_SIZE_MAX, NULL),
+	HF("paging_used", MEMRESV_A_HOST_PAGING_USED, HOST_PAGING_USED,
+	   FIELD_SIZE, paging_used, 0, UINT64_MAX, NULL),
+	HF("period_ms", MEMRESV_A_HOST_PERIOD_MS, HOST_PERIOD_MS, FIELD_U32,
+	   period_ms, MEMRESV_PERIOD_MIN, MEMRESV_PERIOD_MAX, "ms"),
+	HF("paging_max", MEMRESV_A_HOST_PAGING_MAX, HOST_PAGING_MAX, FIELD_U32,
+	   paging_max, MEMRESV_PAGING_MAX_MIN, MEMRESV_PAGING_MAX_MAX, "s"),
+	HF("reservations", MEMRESV_A_HOST_RESERVATIONS, HOST_RESERVATIONS,
+	   FIELD_U32, reservations, 0, UINT32_MAX, NULL),
+};
+const size_t host_nfields = sizeof(host_fields) / sizeof(host_fields[0]);
+
+/**
+ * field_get() - read a numeric field of an object
+ * @obj: a struct resv_info or struct host_info
+ * @f: a row of the matching field table (not a FIELD_STRING)
+ *
+ * Return: the value, widened to 64 bits.
+ */
+uint64_t field_get(const void *obj, const struct field *f)
+{
+	const char *p = (const char *)obj + f->offset;
+	uint64_t v64;
+	uint32_t v32;
+	uint8_t v8;
+
+	switch (f->width) {
+	case sizeof(v8):
+		memcpy(&v8, p, sizeof(v8));
+		return v8;
+	case sizeof(v32):
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	default:
+		memcpy(&v64, p, sizeof(v64));
+		return v64;
+	}
+}
+
+/**
+ * field_put() - store a numeric field of an object and mark it set
+ * @obj: a struct resv_info or struct host_info
+ * @f: a row of the matching field table (not a FIELD_STRING)
+ * @val: the value; truncated to the member's width
+ */
+void field_put(void *obj, const struct field *f, uint64_t val)
+{
+	char *p = (char *)obj + f->offset;
+	uint32_t *set = obj;	/* @set is the first member of both */
+	uint32_t v32 = (uint32_t)val;
+	uint8_t v8 = (uint8_t)val;
+
+	switch (f->width) {
+	case sizeof(v8):
+		memcpy(p, &v8, sizeof(v8));
+		break;
+	case sizeof(v32):
+		memcpy(p, &v32, sizeof(v32));
+		break;
+	default:
+		memcpy(p, &val, sizeof(val));
+		break;
+	}
+	*set |= 1u << f->bit;
+}
+
+/**
+ * field_by_name() - look a field up by its JSON name
+ * @fields: resv_fields or host_fields
+ * @n: number of rows in @fields
+ * @name: the name
+ *
+ * Return: the row, or NULL if no field has that name.
+ */
+const struct field *field_by_name(const struct field *fields, size_t n,
+				  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fields[i].name && !strcmp(fields[i].name, name))
+			return &fields[i];
+	return NULL;
+}
+
+/**
+ * field_by_bit() - look a field up by its bit in the set mask
+ * @fields: resv_fields or host_fields
+ * @n: number of rows in @fields
+ * @bit: enum resv_bit or enum host_bit
+ *
+ * Return: the row, or NULL.
+ */
+const struct field *field_by_bit(const struct field *fields, size_t n,
+				 unsigned int bit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fields[i].bit == bit)
+			return &fields[i];
+	return NULL;
+}
+
+static const char * const state_names[] = {
+	[MEMRESV_STATE_STARTING] = "starting",
+	[MEMRESV_STATE_PAGING] = "starting(paging)",
+	[MEMRESV_STATE_RUNNING] = "running",
+};
+
+static const char * const status_names[] = {
+	[MEMRESV_STATUS_OK] = "ok",
+	[MEMRESV_STATUS_LOW] = "low",
+	[MEMRESV_STATUS_WARNING] = "warning",
+};
+
+static const char * const paging_names[] = {
+	[MEMRESV_PAGING_NEVER] = "never",
+	[MEMRESV_PAGING_RESTART] = "restart",
+	[MEMRESV_PAGING_ALWAYS] = "always",
+};
+
+static const char * const event_names[] = {
+	[MEMRESV_EVENT_ADDED] = "added",
+	[MEMRESV_EVENT_CHANGED] = "changed",
+	[MEMRESV_EVENT_REMOVED] = "removed",
+	[MEMRESV_EVENT_PAGING_START] = "paging-start",
+	[MEMRESV_EVENT_PAGING_END] = "paging-end",
+	[MEMRESV_EVENT_ADMISSION_REFUSED] = "admission-refused",
+	[MEMRESV_EVENT_HOST_CHANGED] = "host-changed",
+	[MEMRESV_EVENT_WARNING] = "warning",
+};
+
+static const char * const reason_names[] = {
+	[MEMRESV_REASON_DELETED] = "deleted",
+	[MEMRESV_REASON_CGROUP_GONE] = "cgroup-gone",
+	[MEMRESV_REASON_UNLOAD] = "unload",
+	[MEMRESV_REASON_READY] = "ready",
+	[MEMRESV_REASON_WINDOW] = "window",
+	[MEMRESV_REASON_PAGING_MAX] = "paging-max",
+	[MEMRESV_REASON_RESTART] = "restart",
+};
+
+static const char * const fit_names[] = {
+	[MEMRESV_FIT_NONE] = "none",
+	[MEMRESV_FIT_FREE] = "free",
+	[MEMRESV_FIT_RECLAIM] = "reclaim",
+	[MEMRESV_FIT_PAGING] = "paging",
+};
+
+static const char * const policy_names[] = {
+	[MEMRESV_POLICY_MINIMUM] = "minimum",
+	[MEMRESV_POLICY_STARTUP] = "startup",
+};
+
+static const struct {
+	const char * const *names;
+	unsigned int n;
+} name_sets[] = {
+#define NS(set, arr) [set] = { arr, sizeof(arr) / sizeof(arr[0]) }
+	NS(NAMES_STATE, state_names),
+	NS(NAMES_STATUS, status_names),
+	NS(NAMES_PAGING, paging_names),
+	NS(NAMES_EVENT, event_names),
+	NS(NAMES_REASON, reason_names),
+	NS(NAMES_FIT, fit_names),
+	NS(NAMES_POLICY, policy_names),
+#undef NS
+};
+
+/**
+ * name_of() - the user-visible name of an enumeration value
+ * @set: which enumeration
+ * @val: the value
+ *
+ * Return: the name, or NULL for a value this tool does not know (a newer
+ * module may report one).
+ */
+const char *name_of(enum name_set set, unsigned int val)
+{
+	if (val >= name_sets[set].n)
+		return NULL;
+	return name_sets[set].names[val];
+}
+
+/**
+ * value_of() - the enumeration value a user-visible name stands for
+ * @set: which enumeration
+ * @name: the name, exactly as name_of() gives it
+ *
+ * Return: the value, or -1 if @name is not one of the set.
+ */
+int value_of(enum name_set set, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < name_sets[set].n; i++)
+		if (name_sets[set].names[i] && !strcmp(name_sets[set].names[i], name))
+			return (int)i;
+	return -1;
+}
