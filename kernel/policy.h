@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memresv policy core: the admission, balancing and placement arithmetic.
+ *
+ * Pure C with no kernel dependency: the same source builds into the module,
+ * the memresv tool (offline placement over host snapshots) and the host-side
+ * unit tests.  Nothing here allocates, locks or sleeps; callers own the data.
+ */
+#ifndef _MEMRESV_POLICY_H
+#define _MEMRESV_POLICY_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint8_t u8;
+#endif
+
+#include <linux/memresv.h>
+
+/**
+ * struct memresv_host_figures - the ledger figures a decision is taken on
+ * @capacity: total - reserve; all guarantees together must fit in it
+ * @guaranteed: sum of the guarantees of the reservations counted here
+ * @assigned: sum of their targets
+ * @reclaimable: sum of (target - guarantee) of those reservations: what the
+ *	balancer may take back from them
+ * @paging_limit: size of the swap tier
+ * @paging_used: swap tier currently granted
+ *
+ * For a restart, the caller leaves the restarting reservation out of every
+ * sum, as if it had been removed first.
+ */
+struct memresv_host_figures {
+	u64 capacity;
+	u64 guaranteed;
+	u64 assigned;
+	u64 reclaimable;
+	u64 paging_limit;
+	u64 paging_used;
+};
+
+/**
+ * struct memresv_request - what a start asks for
+ * @startup: memory for the start-up phase
+ * @minimum: floor after start-up
+ * @maximum: hard cap
+ * @paging_allowed: this start may use the swap tier (paging setting and
+ *	restart, or --force; never when the setting is "never")
+ */
+struct memresv_request {
+	u64 startup;
+	u64 minimum;
+	u64 maximum;
+	bool paging_allowed;
+};
+
+/**
+ * struct memresv_admission - the admission decision (DESIGN §1 steps 1-4)
+ * @fit: MEMRESV_FIT_NONE refuses; otherwise how the start is covered
+ * @physical: the physical part of startup; the guarantee while starting
+ * @grant: swap tier granted (startup - physical), 0 unless @fit is PAGING
+ * @reclaim: memory to take back from the other reservations' targets
+ *	before @physical fits in free memory (0 for FIT_FREE)
+ */
+struct memresv_admission {
+	enum memresv_fit fit;
+	u64 physical;
+	u64 grant;
+	u64 reclaim;
+};
+
+void memresv_policy_admit(const struct memresv_host_figures *host,
+			  const struct memresv_request *req,
+			  struct memresv_admission *adm);
+
+/**
+ * struct memresv_share - one reservation as the reclaim plan sees it
+ * @guarantee: floor the target may not go below
+ * @target: in: current target; out: target after the plan
+ * @weight: share under contention; lower weights give back first
+ */
+struct memresv_share {
+	u64 guarantee;
+	u64 target;
+	u32 weight;
+};
+
+u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need);
+
+/**
+ * struct memresv_balance_entry - one reservation as the balancer sees it
+ * @guarantee: memory.min; the target never goes below it
+ * @maximum: hard cap; the target never goes above it
+ * @demand: estimated need of the workload
+ * @buffer: percent of demand kept spare on top of demand
+ * @weight: share under contention (0 - 10000)
+ * @target: in: current target; out: new target
+ * @desired: out: clamp(demand * (1 + buffer / 100), guarantee, maximum)
+ */
+struct memresv_balance_entry {
+	u64 guarantee;
+	u64 maximum;
+	u64 demand;
+	u32 buffer;
+	u32 weight;
+	u64 target;
+	u64 desired;
+};
+
+/**
+ * struct memresv_balance_params - knobs of one balancer pass
+ * @capacity: memory the targets share (host capacity)
+ * @shrink_step: most a target may shrink in one pass, in bytes
+ * @hysteresis: a target changes only when it moves by more than this
+ */
+struct memresv_balance_params {
+	u64 capacity;
+	u64 shrink_step;
+	u64 hysteresis;
+};
+
+void memresv_policy_balance(struct memresv_balance_entry *entries, size_t n,
+			    const struct memresv_balance_params *params);
+
+enum memresv_status memresv_policy_status(u64 target, u64 demand, u32 buffer,
+					  bool paging);
+
+#define MEMRESV_RATING_REASON_LEN	160
+
+/**
+ * struct memresv_rating - how well a request fits a host
+ * @fit: free, reclaim, paging or none
+ * @stars: milli-stars, 0 - 5000 (SCVMM shows 0.0 - 5.0)
+ * @reason: one human sentence explaining the rating
+ */
+struct memresv_rating {
+	enum memresv_fit fit;
+	u32 stars;
+	char reason[MEMRESV_RATING_REASON_LEN];
+};
+
+void memresv_policy_rate(const struct memresv_host_figures *host,
+			 const struct memresv_request *req,
+			 enum memresv_place_policy policy,
+			 struct memresv_rating *rating);
+
+#endif /* _MEMRESV_POLICY_H */
