@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# memresv: module, tool, tests.
+#
+#   make                 module (for $(KERNEL)'s headers, or KDIR=) and tool
+#   make check           unit tests, then the VM suite on 6.1, 6.12 and debug
+#   make demo            boot the VM and show memresv at work
+#   make install         module (KDIR defaults to the running kernel) + tool
+#
+# Kernel builds go through Kbuild; this file only drives them.
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+SRC		:= $(CURDIR)
+BUILD		:= $(SRC)/build
+export MEMRESV_CACHE ?= $(HOME)/.cache/memresv
+KERNEL		?= 6.1
+KERNELS		?= 6.1 6.12 debug
+KERNELS_SH	:= $(SRC)/selftests/vm/kernels.sh
+DEPS_SH		:= $(SRC)/scripts/deps.sh
+
+CC		?= cc
+CFLAGS		?= -O2 -g
+WARN_CFLAGS	:= -Wall -Wextra -Wno-unused-parameter -Wshadow \
+		   -Wstrict-prototypes -Wmissing-prototypes -Werror=implicit
+USER_CPPFLAGS	:= -I$(SRC)/uapi -I$(SRC)/kernel -D_GNU_SOURCE
+NL_CFLAGS	:= $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS		:= $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+JSON_CFLAGS	:= $(shell pkg-config --cflags json-c 2>/dev/null)
+JSON_LIBS	:= $(shell pkg-config --libs json-c 2>/dev/null)
+
+# Where KDIR is not given the module is built for a test kernel; that kernel
+# is fetched (and for "debug" built) into the cache on first use.
+ifeq ($(origin KDIR),undefined)
+ifneq ($(filter install,$(MAKECMDGOALS)),)
+KDIR		:= /lib/modules/$(shell uname -r)/build
+MODTAG		:= host
+else
+KDIR		= $(shell $(KERNELS_SH) kdir $(KERNEL))
+MODTAG		:= $(KERNEL)
+endif
+else
+MODTAG		:= custom
+endif
+MODDIR		:= $(BUILD)/mod/$(MODTAG)
+MOD_SRCS	:= Kbuild $(wildcard kernel/*.[ch]) uapi/linux/memresv.h
+
+.PHONY: all module tool deps clean check unit vmcheck demo install \
+	checkpatch sparse kernels
+
+all: module tool
+
+deps:
+	@$(DEPS_SH) install
+
+# Out-of-tree builds write objects next to the sources, so each kernel gets
+# its own copy of the sources (rsync keeps mtimes: rebuilds stay incremental).
+module: $(MODDIR)/memresv.ko
+
+$(MODDIR)/memresv.ko: $(MOD_SRCS)
+	@mkdir -p $(MODDIR)
+	@rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
+		--exclude='*' Kbuild kernel uapi $(MODDIR)/
+	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules
+
+kernels:
+	@for k in $(KERNELS); do $(KERNELS_SH) prepare $$k || exit 1; done
+
+# Each part of the tree brings its own rules; unit.mk comes last because it
+# collects what the others add to UNIT_BINS and CHECK_STEPS.
+include tools/memresv/tool.mk
+include selftests/memresv/selftests.mk
+include selftests/vm/vm.mk
+include selftests/unit/unit.mk
+
+install: module tool
+	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null || uname -r)
+	install -D -m 0755 $(BUILD)/memresv $(DESTDIR)/usr/local/sbin/memresv
+	install -D -m 0644 tools/memresv/memresv.8 \
+		$(DESTDIR)/usr/local/share/man/man8/memresv.8
+	install -D -m 0644 tools/memresv/memresv.bash-completion \
+		$(DESTDIR)/usr/share/bash-completion/completions/memresv
+
+clean:
+	rm -rf $(BUILD)
+
+endif
