@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memresv: the cgroup interface files a reservation owns.
+ *
+ * Everything memresv does to a cgroup goes through here: limits are written
+ * to the group's own memory.* files on a private cgroup2 mount, so reclaim
+ * and protection keep the kernel's semantics.  Should memresv go upstream,
+ * this is the one file that changes (to memcg's own setters).
+ */
+#ifndef _MEMRESV_CGFS_H
+#define _MEMRESV_CGFS_H
+
+#include <linux/types.h>
+
+struct cgroup;
+
+/* "max" in a memory.* file. */
+#define MEMRESV_CGFS_MAX	U64_MAX
+
+/**
+ * struct memresv_limits - the values memresv owns in one cgroup
+ * @min: memory.min (the guarantee)
+ * @high: memory.high (the target)
+ * @max: memory.max (the maximum, or the physical part while paging)
+ * @swap_max: memory.swap.max (swap_max, plus the grant while paging)
+ */
+struct memresv_limits {
+	u64 min;
+	u64 high;
+	u64 max;
+	u64 swap_max;
+};
+
+/**
+ * struct memresv_cgfs_saved - what the files held before memresv took them
+ * @limits: values to put back on delete and unload
+ * @have_swap: memory.swap.max exists (swap accounting is on)
+ */
+struct memresv_cgfs_saved {
+	struct memresv_limits limits;
+	bool have_swap;
+};
+
+int memresv_cgfs_init(void);
+void memresv_cgfs_exit(void);
+
+bool memresv_cgfs_has_memory(struct cgroup *cgrp);
+u64 memresv_cgfs_usage(struct cgroup *cgrp);
+u64 memresv_cgfs_swap_usage(struct cgroup *cgrp);
+int memresv_cgfs_read(struct cgroup *cgrp, const char *name, u64 *val);
+int memresv_cgfs_make_room(struct cgroup *cgrp, u64 max,
+			   struct memresv_limits *applied);
+int memresv_cgfs_save(struct cgroup *cgrp, struct memresv_cgfs_saved *saved);
+int memresv_cgfs_apply(struct cgroup *cgrp, const struct memresv_limits *want,
+		       struct memresv_limits *applied, bool have_swap);
+int memresv_cgfs_restore(struct cgroup *cgrp,
+			 const struct memresv_cgfs_saved *saved,
+			 struct memresv_limits *applied);
+
+#endif /* _MEMRESV_CGFS_H */

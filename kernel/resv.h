@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memresv: reservations.
+ */
+#ifndef _MEMRESV_RESV_H
+#define _MEMRESV_RESV_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "cgfs.h"
+
+struct cgroup;
+struct netlink_ext_ack;
+
+#define MEMRESV_SET_STARTUP	BIT(0)
+#define MEMRESV_SET_MINIMUM	BIT(1)
+#define MEMRESV_SET_MAXIMUM	BIT(2)
+#define MEMRESV_SET_BUFFER	BIT(3)
+#define MEMRESV_SET_WEIGHT	BIT(4)
+#define MEMRESV_SET_SWAP_MAX	BIT(5)
+#define MEMRESV_SET_WINDOW	BIT(6)
+#define MEMRESV_SET_PAGING	BIT(7)
+
+/**
+ * struct memresv_settings - what an administrator sets on a reservation
+ * @startup: memory for the start-up phase (bytes, page aligned)
+ * @minimum: floor after start-up
+ * @maximum: hard cap
+ * @swap_max: swap the group may always use
+ * @buffer: percent of demand kept spare
+ * @weight: share under contention
+ * @window: longest start-up phase, seconds
+ * @paging: enum memresv_paging
+ */
+struct memresv_settings {
+	u64 startup;
+	u64 minimum;
+	u64 maximum;
+	u64 swap_max;
+	u32 buffer;
+	u32 weight;
+	u32 window;
+	u8 paging;
+};
+
+/**
+ * struct memresv_resv - one reservation
+ * @ref: held by the reservation table and by whoever works on it
+ * @cgrp: the group (a reference is held)
+ * @id: cgroup id, the key of memresv_resvs
+ * @set: settings (memresv_lock)
+ * @state: enum memresv_state (memresv_lock)
+ * @status: enum memresv_status (memresv_lock)
+ * @guarantee: memory.min (memresv_lock)
+ * @target: memory.high (memresv_lock)
+ * @demand: the balancer's estimate of need (memresv_lock)
+ * @grant: swap tier held while paging (memresv_lock)
+ * @phase_start: jiffies when the start-up phase began (memresv_lock)
+ * @removed: out of the table; files restored or gone (memresv_lock)
+ * @io_lock: serialises file I/O and whole changes of this reservation;
+ *	taken before memresv_lock, never inside it
+ * @applied: what memresv last wrote to the files (@io_lock)
+ * @saved: what the files held before (@io_lock)
+ * @apply_work: asynchronous application of the limits
+ */
+struct memresv_resv {
+	struct kref ref;
+	struct cgroup *cgrp;
+	u64 id;
+	struct memresv_settings set;
+	u8 state;
+	u8 status;
+	u64 guarantee;
+	u64 target;
+	u64 demand;
+	u64 grant;
+	unsigned long phase_start;
+	bool removed;
+	struct mutex io_lock;
+	struct memresv_limits applied;
+	struct memresv_cgfs_saved saved;
+	struct work_struct apply_work;
+};
+
+/* All reservations by cgroup id (memresv_lock for changes). */
+extern struct xarray memresv_resvs;
+extern struct workqueue_struct *memresv_wq;
+
+int memresv_resv_init(void);
+void memresv_resv_exit(void);
+
+struct cgroup *memresv_resv_cgroup(const char *path, u64 id,
+				   struct netlink_ext_ack *extack);
+struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
+				      struct netlink_ext_ack *extack);
+void memresv_resv_put(struct memresv_resv *resv);
+
+int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
+		     bool force, struct netlink_ext_ack *extack, u32 *bad,
+		     struct memresv_resv **out);
+int memresv_resv_set(struct memresv_resv *resv,
+		     const struct memresv_settings *upd, u32 mask,
+		     struct netlink_ext_ack *extack, u32 *bad);
+int memresv_resv_del(struct memresv_resv *resv,
+		     struct netlink_ext_ack *extack);
+int memresv_resv_restart(struct memresv_resv *resv, bool force,
+			 struct netlink_ext_ack *extack);
+int memresv_resv_ready(struct memresv_resv *resv,
+		       struct netlink_ext_ack *extack);
+
+u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv);
+void memresv_resv_queue_apply(struct memresv_resv *resv);
+void memresv_resv_fit_capacity(void);
+void memresv_resv_tick(void);
+void memresv_resv_kick(void);
+void memresv_resv_destroy(void);
+
+#endif /* _MEMRESV_RESV_H */
