@@ -70,13 +70,13 @@ char *format_size(uint64_t bytes, char *buf, size_t len)
 char *format_stars(uint32_t milli, char *buf, size_t len)
 {
 	unsigned int frac = milli % 1000;
-	int digits = 3;
 
-	while (digits > 1 && frac % 10 == 0) {
-		frac /= 10;
-		digits--;
-	}
-	snprintf(buf, len, "%u.%0*u", milli / 1000, digits, frac);
+	if (frac % 100 == 0)
+		snprintf(buf, len, "%u.%u", milli / 1000, frac / 100);
+	else if (frac % 10 == 0)
+		snprintf(buf, len, "%u.%02u", milli / 1000, frac / 10);
+	else
+		snprintf(buf, len, "%u.%03u", milli / 1000, frac);
 	return buf;
 }
 

@@ -403,17 +403,17 @@ static int config_check_resv(const struct resv_info *r, char *err,
 		return -EINVAL;
 	}
 	if (cgroup_relative_check(r->cgroup, &why)) {
-		snprintf(err, errlen, "%s: %s", r->cgroup, why);
+		snprintf(err, errlen, "%.200s: %s", r->cgroup, why);
 		return -EINVAL;
 	}
 	if (!HAS(r, RESV_STARTUP) || !HAS(r, RESV_MINIMUM) ||
 	    !HAS(r, RESV_MAXIMUM)) {
-		snprintf(err, errlen, "%s: 'startup', 'minimum' and 'maximum' are required",
+		snprintf(err, errlen, "%.200s: 'startup', 'minimum' and 'maximum' are required",
 			 r->cgroup);
 		return -EINVAL;
 	}
 	if (r->minimum > r->startup || r->startup > r->maximum) {
-		snprintf(err, errlen, "%s: need minimum <= startup <= maximum",
+		snprintf(err, errlen, "%.200s: need minimum <= startup <= maximum",
 			 r->cgroup);
 		return -EINVAL;
 	}
@@ -494,13 +494,13 @@ int config_from_text(const char *text, size_t len, struct resv_config *cfg,
 			const char *a = cfg->resvs[j].cgroup;
 
 			if (!strcmp(a, r->cgroup)) {
-				snprintf(err, errlen, "reservations[%zu]: %s: listed twice",
+				snprintf(err, errlen, "reservations[%zu]: %.200s: listed twice",
 					 i, r->cgroup);
 				goto out;
 			}
 			if (cgroup_is_ancestor(a, r->cgroup) ||
 			    cgroup_is_ancestor(r->cgroup, a)) {
-				snprintf(err, errlen, "reservations[%zu]: %s: nested in or around %s",
+				snprintf(err, errlen, "reservations[%zu]: %.100s: nested in or around %.100s",
 					 i, r->cgroup, a);
 				goto out;
 			}

@@ -19,7 +19,7 @@
 
 static int size_shift(const char *suffix, unsigned int *shift)
 {
-	static const char units[] = "KMGT";
+	static const char units[] = "KMGTP";
 	const char *u;
 
 	if (!*suffix) {
@@ -30,8 +30,11 @@ static int size_shift(const char *suffix, unsigned int *shift)
 		*shift = 0;
 		return 0;
 	}
+	/* strchr() would find the terminator for a NUL or a space. */
+	if (!(suffix[0] & ~0x20))
+		return -EINVAL;
 	u = strchr(units, suffix[0] & ~0x20);
-	if (!u || !suffix[0])
+	if (!u)
 		return -EINVAL;
 	*shift = 10 * (unsigned int)(u - units + 1);
 	suffix++;
@@ -44,8 +47,9 @@ static int size_shift(const char *suffix, unsigned int *shift)
 /**
  * parse_size() - parse a size such as 512M, 1.5G or 4096
  * @s: the text: digits, optionally a decimal point and more digits, then
- *	optionally K, M, G or T (powers of 1024, any case, optionally
- *	followed by B or iB), or B for bytes
+ *	optionally K, M, G, T or P (powers of 1024, any case, optionally
+ *	followed by B or iB), or B for bytes.  P is there so every size
+ *	format_size() prints reads back; 4P is already MEMRESV_SIZE_MAX.
  * @out: the size in bytes; a fraction of a byte is rounded up
  *
  * The arithmetic is done in integers, so 1.5G is exactly 1610612736.
