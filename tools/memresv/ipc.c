@@ -675,6 +675,13 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 /**
  * ipc_monitor() - print notifications of the "monitor" group until stopped
  * @fn: called with each event; a non-zero return stops the monitor
@@ -705,7 +712,6 @@ int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
 	ret = sock_open(&sk);
 	if (ret)
 		return ret;
-	nl_socket_disable_seq_check(sk);
 	/* Bursts (a module unload removes every reservation) fit. */
 	nl_socket_set_buffer_size(sk, 1 << 20, 0);
 	ret = nl_socket_add_membership(sk, grp);
@@ -718,6 +724,8 @@ int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* Notifications are not answers: they carry no sequence number. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &m);
 	pfd.fd = nl_socket_get_fd(sk);
 	pfd.events = POLLIN;
