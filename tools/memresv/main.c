@@ -57,7 +57,7 @@ static const struct {
 	{ "help", help_main, "Show this help", "help [COMMAND]" },
 };
 
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+#define NCOMMANDS	ARRAY_SIZE(commands)
 
 static void print_usage(FILE *out, const char *cmd)
 {

@@ -64,7 +64,7 @@ const struct field resv_fields[] = {
 	RF(NULL, MEMRESV_A_PHASE_LEFT_MS, RESV_PHASE_LEFT_MS, FIELD_U64,
 	   phase_left_ms, 0, UINT64_MAX, "ms"),
 };
-const size_t resv_nfields = sizeof(resv_fields) / sizeof(resv_fields[0]);
+const size_t resv_nfields = ARRAY_SIZE(resv_fields);
 
 const struct field host_fields[] = {
 	HF("total", MEMRESV_A_HOST_TOTAL, HOST_TOTAL, FIELD_SIZE, total,
@@ -92,7 +92,7 @@ const struct field host_fields[] = {
 	HF("reservations", MEMRESV_A_HOST_RESERVATIONS, HOST_RESERVATIONS,
 	   FIELD_U32, reservations, 0, UINT32_MAX, NULL),
 };
-const size_t host_nfields = sizeof(host_fields) / sizeof(host_fields[0]);
+const size_t host_nfields = ARRAY_SIZE(host_fields);
 
 /**
  * field_get() - read a numeric field of an object
@@ -241,15 +241,13 @@ static const struct {
 	const char * const *names;
 	unsigned int n;
 } name_sets[] = {
-#define NS(set, arr) [set] = { arr, sizeof(arr) / sizeof(arr[0]) }
-	NS(NAMES_STATE, state_names),
-	NS(NAMES_STATUS, status_names),
-	NS(NAMES_PAGING, paging_names),
-	NS(NAMES_EVENT, event_names),
-	NS(NAMES_REASON, reason_names),
-	NS(NAMES_FIT, fit_names),
-	NS(NAMES_POLICY, policy_names),
-#undef NS
+	[NAMES_STATE] = { state_names, ARRAY_SIZE(state_names) },
+	[NAMES_STATUS] = { status_names, ARRAY_SIZE(status_names) },
+	[NAMES_PAGING] = { paging_names, ARRAY_SIZE(paging_names) },
+	[NAMES_EVENT] = { event_names, ARRAY_SIZE(event_names) },
+	[NAMES_REASON] = { reason_names, ARRAY_SIZE(reason_names) },
+	[NAMES_FIT] = { fit_names, ARRAY_SIZE(fit_names) },
+	[NAMES_POLICY] = { policy_names, ARRAY_SIZE(policy_names) },
 };
 
 /**

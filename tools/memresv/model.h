@@ -277,6 +277,8 @@ enum name_set {
 const char *name_of(enum name_set set, unsigned int val);
 int value_of(enum name_set set, const char *name);
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define HAS(obj, bit)	(((obj)->set >> (bit)) & 1u)
 #define SET(obj, bit)	((obj)->set |= 1u << (bit))
 

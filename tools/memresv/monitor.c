@@ -79,10 +79,10 @@ static int print_event(const struct event_info *ev, void *arg)
 	}
 	if (ev->has_resv)
 		print_kv(&ev->resv, resv_fields, resv_nfields, resv_bits,
-			 sizeof(resv_bits) / sizeof(resv_bits[0]));
+			 ARRAY_SIZE(resv_bits));
 	else if (ev->has_host)
 		print_kv(&ev->host, host_fields, host_nfields, host_bits,
-			 sizeof(host_bits) / sizeof(host_bits[0]));
+			 ARRAY_SIZE(host_bits));
 	if (ev->message[0])
 		printf(": %s", ev->message);
 	putchar('\n');

@@ -30,7 +30,7 @@ static void settings_only(struct resv_info *r)
 	r->set &= RESV_SETTINGS | (1u << RESV_CGROUP);
 }
 
-static void undo(const struct journal_entry *j, size_t n,
+static void journal_undo(const struct journal_entry *j, size_t n,
 		 const struct host_info *old_host, bool host_changed,
 		 const struct restore_ops *ops, void *ctx)
 {
@@ -117,7 +117,7 @@ int restore_apply(const struct resv_config *cfg, const struct restore_ops *ops,
 		n++;
 	}
 	if (err)
-		undo(journal, n, &old_host, host_changed, ops, ctx);
+		journal_undo(journal, n, &old_host, host_changed, ops, ctx);
 out:
 	free(journal);
 	return err;
