@@ -62,23 +62,27 @@ deb_resolve() {
 	6.1) suite='bookworm(-security|-updates)?' ;;
 	6.12) suite='bookworm-backports' ;;
 	esac
-	meta_ver=$(apt-cache madison linux-image-amd64 2>/dev/null |
-		awk -F'|' -v re="^[^ ]+ $suite/" -v pfx="$name." '
-			{ for (i = 1; i <= NF; i++) gsub(/^ +| +$/, "", $i) }
-			$3 ~ re && index($2, pfx) == 1 { print $2; exit }') ||
-		true
+	# (apt's output is captured whole: a reader that stops early would
+	# fail the pipeline.)
+	local madison show
+	madison=$(apt-cache madison linux-image-amd64 2>/dev/null) || return 1
+	meta_ver=$(awk -F'|' -v re="^[^ ]+ $suite/" -v pfx="$name." '
+		{ for (i = 1; i <= NF; i++) gsub(/^ +| +$/, "", $i) }
+		$3 ~ re && index($2, pfx) == 1 && !v { v = $2 }
+		END { print v }' <<<"$madison")
 	[[ -n $meta_ver ]] || return 1
-	dep=$(apt-cache show "linux-image-amd64=$meta_ver" 2>/dev/null |
-		sed -n 's/^Depends: \(linux-image-[^ ]*\) (= \([^)]*\)).*/\1 \2/p' |
-		head -n1)
+	show=$(apt-cache show "linux-image-amd64=$meta_ver" 2>/dev/null) || return 1
+	dep=$(sed -n 's/^Depends: \(linux-image-[^ ]*\) (= \([^)]*\)).*/\1 \2/p' \
+		<<<"$show" | sed -n 1p)
 	[[ -n $dep ]] || return 1
 	echo "$dep"
 }
 
 # Depends: of one exact package version, one package name per line.
 deb_depends() {
-	apt-cache show "$1=$2" 2>/dev/null |
-		sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n' |
+	local show
+	show=$(apt-cache show "$1=$2" 2>/dev/null) || return 0
+	sed -n 's/^Depends: //p' <<<"$show" | sed -n 1p | tr ',' '\n' |
 		sed 's/^ *//; s/ .*//'
 }
 

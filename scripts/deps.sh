@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what memresv needs to build and test, from Debian 12's archive.
+#
+#   scripts/deps.sh install   install what is missing (quick no-op when
+#                             everything is there)
+#   scripts/deps.sh check     exit 1 and say what is missing, change nothing
+#
+# The 6.12 test kernel comes from bookworm-backports: the suite is added to
+# APT's sources when no source names it.
+set -euo pipefail
+
+PACKAGES=(
+	# module and tool builds
+	gcc libc6-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	sparse python3 rsync
+	# the debug test kernel (and pahole for the 6.12 headers' BTF step)
+	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils dwarves
+	# the VM runner
+	qemu-system-x86 busybox-static kmod cpio
+)
+BACKPORTS_LIST=/etc/apt/sources.list.d/memresv-backports.list
+BACKPORTS_LINE="deb http://deb.debian.org/debian bookworm-backports main"
+
+msg() { echo "memresv: $*" >&2; }
+
+missing_packages() {
+	local installed p
+	# One query for all: unknown packages only make dpkg-query complain.
+	installed=" $(dpkg-query -W -f='${db:Status-Status}:${Package} ' \
+		"${PACKAGES[@]}" 2>/dev/null || true) "
+	for p in "${PACKAGES[@]}"; do
+		[[ $installed == *" installed:$p "* ]] || echo "$p"
+	done
+}
+
+have_backports_source() {
+	grep -qsE '^[^#]*bookworm-backports' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
+}
+
+# The source may be configured while apt has never fetched its index.
+have_backports_index() {
+	compgen -G '/var/lib/apt/lists/*_dists_bookworm-backports_main_binary-amd64_Packages*' \
+		>/dev/null
+}
+
+self=$(realpath "${BASH_SOURCE[0]}")
+case ${1:-} in
+install | check) mode=$1 ;;
+*)
+	echo "usage: scripts/deps.sh install|check" >&2
+	exit 2
+	;;
+esac
+
+mapfile -t missing < <(missing_packages)
+need_source=0
+need_index=0
+have_backports_source || need_source=1
+((need_source)) || have_backports_index || need_index=1
+
+if ((${#missing[@]} == 0 && need_source == 0 && need_index == 0)); then
+	exit 0
+fi
+
+install_cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+if [[ $mode == check ]]; then
+	((${#missing[@]})) && msg "missing packages: ${missing[*]}"
+	((need_source)) && msg "no APT source for bookworm-backports"
+	((need_index)) &&
+		msg "APT has no index of bookworm-backports yet (apt-get update)"
+	exit 1
+fi
+
+if ((EUID != 0)); then
+	if ((need_source == 0 && need_index == 0)); then
+		msg "run as root: sudo DEBIAN_FRONTEND=noninteractive ${install_cmd[*]}"
+	else
+		msg "run as root: sudo $self install"
+	fi
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+if ((need_source)); then
+	msg "adding bookworm-backports to APT's sources ($BACKPORTS_LIST)"
+	echo "$BACKPORTS_LINE" >"$BACKPORTS_LIST"
+fi
+msg "apt-get update"
+apt-get update -q >/dev/null || {
+	msg "apt-get update failed"
+	exit 1
+}
+if ((${#missing[@]})); then
+	msg "installing: ${missing[*]}"
+	"${install_cmd[@]}" || {
+		msg "apt-get install failed: ${install_cmd[*]}"
+		exit 1
+	}
+fi
