@@ -500,9 +500,16 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 
 	err = memresv_resv_apply(resv);
 	if (err) {
+		bool linked;
+
+		/*
+		 * The tick may have released it meanwhile (the group went
+		 * away); otherwise it leaves unannounced, files restored.
+		 */
 		mutex_lock(&memresv_lock);
-		/* Never announced: leave without a notification. */
-		memresv_resv_unlink(resv, MEMRESV_REASON_NONE);
+		linked = !resv->removed;
+		if (linked)
+			memresv_resv_unlink(resv, MEMRESV_REASON_NONE);
 		mutex_unlock(&memresv_lock);
 		memresv_cgfs_restore(cgrp, &resv->saved, &resv->applied);
 		mutex_unlock(&resv->io_lock);
@@ -515,7 +522,8 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 			memresv_nl_errmsg(extack,
 					  "cannot write the cgroup's memory files: error %d",
 					  err);
-		memresv_resv_put(resv);	/* the table's */
+		if (linked)
+			memresv_resv_put(resv);	/* the table's */
 		goto put;
 	}
 	mutex_lock(&memresv_lock);
