@@ -31,6 +31,13 @@ NL_LIBS		:= $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 JSON_CFLAGS	:= $(shell pkg-config --cflags json-c 2>/dev/null)
 JSON_LIBS	:= $(shell pkg-config --libs json-c 2>/dev/null)
 
+# kselftest's harness and checkpatch, from Debian's linux-source-6.1.
+LINUX_SRC_TAR	:= /usr/src/linux-source-6.1.tar.xz
+KSFT_DIR	:= $(MEMRESV_CACHE)/ksft
+KSFT_HDR	:= $(KSFT_DIR)/kselftest_harness.h
+CHECKPATCH	:= $(KSFT_DIR)/scripts/checkpatch.pl
+KSFT_CFLAGS	:= -I$(KSFT_DIR) -Wno-missing-prototypes -Wno-sign-compare
+
 # Where KDIR is not given the module is built for a test kernel; that kernel
 # is fetched (and for "debug" built) into the cache on first use.
 ifeq ($(origin KDIR),undefined)

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: host unit tests, lint, then the VM suite on each kernel given
+# (default 6.1 6.12 debug).  Every step prints TAP; the last line counts the
+# results over all of them: "N passed, N failed[, N skipped]".  A step that
+# fails without a TAP line of its own (a crash, a kernel report caught by the
+# runner) counts as one failure.
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 debug)
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+passed=0 failed=0 skipped=0 n=0
+
+# Runs one step, streams its output, and adds its TAP results to the tally.
+step() {
+	local name=$1 out status p f s
+	shift
+	n=$((n + 1))
+	out=$log/$n
+	echo "# === $name"
+	"$@" 2>&1 | tee "$out"
+	status=${PIPESTATUS[0]}
+	p=$(grep -cE '^ok [0-9]+' "$out" | head -1)
+	s=$(grep -E '^ok [0-9]+' "$out" | grep -ciE '# (SKIP|skip)')
+	f=$(grep -cE '^not ok [0-9]+' "$out")
+	p=$((p - s))
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $status"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	return 0
+}
+
+# Lint as TAP: one line per tool.
+lint() {
+	echo "TAP version 13"
+	echo "1..2"
+	if make -s -C "$src" checkpatch; then
+		echo "ok 1 checkpatch --strict"
+	else
+		echo "not ok 1 checkpatch --strict"
+	fi
+	if make -s -C "$src" sparse KERNEL=6.1 >"$log/sparse" 2>&1 &&
+	   ! grep -E 'warning:|error:' "$log/sparse"; then
+		echo "ok 2 sparse"
+	else
+		cat "$log/sparse"
+		echo "not ok 2 sparse"
+	fi
+}
+
+"$src/scripts/deps.sh" install || exit 1
+step "unit tests" make -s -C "$src" unit
+step "lint" lint
+for k in "${kernels[@]}"; do
+	step "runner self-test on $k" "$src/selftests/vm/test-runner.sh" "$k"
+	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" -- \
+		"$src/selftests/memresv/run-all.sh"
+done
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
