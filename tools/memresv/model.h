@@ -277,7 +277,9 @@ enum name_set {
 const char *name_of(enum name_set set, unsigned int val);
 int value_of(enum name_set set, const char *name);
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 #define HAS(obj, bit)	(((obj)->set >> (bit)) & 1u)
 #define SET(obj, bit)	((obj)->set |= 1u << (bit))
