@@ -6,7 +6,9 @@
 #
 #   kernels.sh prepare NAME   fetch (6.1, 6.12) or build (debug) NAME
 #   kernels.sh kdir NAME      directory for "make -C KDIR M=..."
-#   kernels.sh image NAME     the bootable kernel image
+#   kernels.sh image NAME     the bootable kernel image (bzImage)
+#   kernels.sh vmlinux NAME   the same kernel uncompressed, for direct (PVH)
+#                             boot; saves decompressing it under emulation
 #   kernels.sh release NAME   the kernel release string (uname -r)
 #   kernels.sh modules NAME   that kernel's lib/modules/<release> directory
 #
@@ -28,7 +30,8 @@ log() { echo "kernels.sh: $*" >&2; }
 die() { echo "kernels.sh: error: $*" >&2; exit 1; }
 
 usage() {
-	echo "usage: kernels.sh prepare|kdir|image|release|modules 6.1|6.12|debug" >&2
+	echo "usage: kernels.sh prepare|kdir|image|vmlinux|release|modules" \
+		"6.1|6.12|debug" >&2
 	exit 2
 }
 
@@ -41,6 +44,33 @@ lock_kernel() {
 		log "waiting for another preparation of the $1 kernel"
 		flock "$lock_fd"
 	fi
+}
+
+# A bzImage carries the kernel as one compressed ELF: find it by the
+# compressor's magic and keep the first candidate that decompresses to an ELF
+# file with a PVH entry point (Xen note 18, XEN_ELFNOTE_PHYS32_ENTRY).
+extract_vmlinux() {
+	local img=$1 out=$2 kind magic off notes
+	for kind in xz zstd gzip; do
+		case $kind in
+		xz) magic='\xfd7zXZ\x00' ;;
+		zstd) magic='\x28\xb5\x2f\xfd' ;;
+		gzip) magic='\x1f\x8b\x08' ;;
+		esac
+		while read -r off; do
+			# Trailing data after the stream makes the tools complain.
+			tail -c +$((off + 1)) "$img" | "$kind" -dc >"$out.tmp" 2>/dev/null ||
+				true
+			notes=$(readelf -n "$out.tmp" 2>/dev/null) || continue
+			if grep -qE '^[[:space:]]+Xen[[:space:]]+0x[0-9a-f]+[[:space:]].*\(0x00000012\)' \
+				<<<"$notes"; then
+				mv "$out.tmp" "$out"
+				return 0
+			fi
+		done < <(LC_ALL=C grep -obUaP "$magic" "$img" | cut -d: -f1)
+	done
+	rm -f "$out.tmp"
+	return 1
 }
 
 # --- Debian kernels (6.1, 6.12) -------------------------------------------
@@ -99,6 +129,7 @@ deb_fetch() {
 
 	log "fetching the $name kernel $abi ($ver) into $entry"
 	tmp=$(mktemp -d "$CACHE/$name/.fetch.XXXXXX")
+	chmod 0755 "$tmp"
 	# shellcheck disable=SC2064 # expand now: tmp is local
 	trap "rm -rf '$tmp'" EXIT
 	(
@@ -127,6 +158,8 @@ deb_fetch() {
 	depmod -b "$root" "$abi" ||
 		die "depmod failed for $abi"
 	[[ -f $root/boot/vmlinuz-$abi ]] || die "no vmlinuz in $img"
+	extract_vmlinux "$root/boot/vmlinuz-$abi" "$tmp/vmlinux" ||
+		log "no PVH-bootable kernel inside vmlinuz-$abi; boots will be slower"
 
 	echo "$abi" >"$tmp/release"
 	rm -f "$tmp"/*.deb "$tmp/download.log"
@@ -167,6 +200,20 @@ deb_prepare() {
 
 deb_ensure() {
 	deb_current "$1" >/dev/null || deb_prepare "$1"
+}
+
+# Cache entries made before vmlinux extraction existed get it on first use.
+deb_vmlinux() {
+	local cur
+	cur=$(deb_current "$1")
+	if [[ ! -f $cur/vmlinux && ! -f $cur/.no-vmlinux ]]; then
+		lock_kernel "$1"
+		[[ -f $cur/vmlinux ]] ||
+			extract_vmlinux "$cur/root/boot/vmlinuz-$(<"$cur/release")" \
+				"$cur/vmlinux" || touch "$cur/.no-vmlinux"
+	fi
+	[[ -f $cur/vmlinux ]] || return 1
+	echo "$cur/vmlinux"
 }
 
 deb_kdir() {
@@ -308,6 +355,14 @@ image)
 		echo "$cur/root/boot/vmlinuz-$(<"$cur/release")"
 	else
 		echo "$DEBUG_SRC/arch/x86/boot/bzImage"
+	fi
+	;;
+vmlinux)
+	"${kind}_ensure" "$name"
+	if [[ $kind == deb ]]; then
+		deb_vmlinux "$name" || die "no PVH-bootable vmlinux for $name"
+	else
+		echo "$DEBUG_SRC/vmlinux"
 	fi
 	;;
 release)
