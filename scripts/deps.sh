@@ -17,8 +17,8 @@ PACKAGES=(
 	sparse python3 rsync
 	# the debug test kernel (and pahole for the 6.12 headers' BTF step)
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils dwarves
-	# the VM runner
-	qemu-system-x86 busybox-static kmod cpio
+	# the VM runner (zstd unpacks the 6.12 kernel for direct boot)
+	qemu-system-x86 busybox-static kmod cpio zstd
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memresv-backports.list
 BACKPORTS_LINE="deb http://deb.debian.org/debian bookworm-backports main"
