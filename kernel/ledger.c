@@ -8,6 +8,7 @@
 #include <linux/bug.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/netlink.h>
 #include <linux/swap.h>
 #include <linux/xarray.h>
@@ -16,8 +17,14 @@
 #include "netlink.h"
 #include "resv.h"
 
+/* The ledger, the table and every reservation's bookkeeping. */
 DEFINE_MUTEX(memresv_lock);
 struct memresv_ledger memresv_ledger;
+
+static bool verify_ledger;
+module_param(verify_ledger, bool, 0644);
+MODULE_PARM_DESC(verify_ledger,
+		 "recount the ledger from every reservation after each change (testing)");
 
 /**
  * memresv_ledger_total() - physical RAM of the host
@@ -98,9 +105,12 @@ void memresv_ledger_figures(struct memresv_host_figures *fig,
 }
 
 /**
- * memresv_ledger_verify() - check the ledger against the reservations
+ * memresv_ledger_verify() - check the ledger's invariant
  *
- * Caller holds memresv_lock.  A mismatch is a memresv bug: it warns once.
+ * guaranteed <= capacity is checked always; with the verify_ledger
+ * parameter the sums are recounted from every reservation (O(n), for
+ * tests).  Caller holds memresv_lock.  A failure is a memresv bug: it warns
+ * once.
  */
 void memresv_ledger_verify(void)
 {
@@ -110,6 +120,9 @@ void memresv_ledger_verify(void)
 	u32 nr = 0;
 
 	lockdep_assert_held(&memresv_lock);
+	WARN_ON_ONCE(memresv_ledger.guaranteed > memresv_ledger_capacity());
+	if (!READ_ONCE(verify_ledger))
+		return;
 	xa_for_each(&memresv_resvs, id, resv) {
 		WARN_ON_ONCE(resv->guarantee > resv->target);
 		guaranteed += resv->guarantee;
@@ -121,20 +134,22 @@ void memresv_ledger_verify(void)
 	WARN_ON_ONCE(assigned != memresv_ledger.assigned);
 	WARN_ON_ONCE(paging != memresv_ledger.paging_used);
 	WARN_ON_ONCE(nr != memresv_ledger.nr);
-	WARN_ON_ONCE(memresv_ledger.guaranteed > memresv_ledger_capacity());
 }
 
 /**
  * memresv_ledger_init() - the defaults of DESIGN §1
  *
- * reserve = min(max(10% of total, 128 MiB), 4 GiB); the swap tier is the
- * swap free at load.
+ * reserve = min(max(10% of total, 128 MiB), 4 GiB), rounded up to a page;
+ * the swap tier is the swap free at load (total swap is not exported to
+ * modules).
  */
 void memresv_ledger_init(void)
 {
 	u64 total = memresv_ledger_total();
 
-	memresv_ledger.reserve = clamp_t(u64, total / 10, SZ_128M, SZ_4G);
+	/* Page aligned, like every size a request brings. */
+	memresv_ledger.reserve = PAGE_ALIGN(clamp_t(u64, total / 10, SZ_128M,
+						    SZ_4G));
 	memresv_ledger.paging_limit = (u64)get_nr_swap_pages() << PAGE_SHIFT;
 	memresv_ledger.period_ms = MEMRESV_PERIOD_DEFAULT;
 	memresv_ledger.paging_max = MEMRESV_PAGING_MAX_DEFAULT;

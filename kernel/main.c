@@ -7,9 +7,9 @@
  * Start-up is an ordered ladder unwound in reverse; the netlink family comes
  * last, so nothing reaches the module before it is whole.
  */
-#include <linux/genetlink.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <net/genetlink.h>
 
 #include <linux/memresv.h>
 

@@ -109,39 +109,55 @@ static struct netlink_range_validation memresv_paging_max_range = {
 	.min = MEMRESV_PAGING_MAX_MIN, .max = MEMRESV_PAGING_MAX_MAX,
 };
 
-#define MEMRESV_POLICY_CGROUP						\
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 }, \
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 }
-
-#define MEMRESV_POLICY_SIZES						\
-	[MEMRESV_A_STARTUP] = NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range), \
-	[MEMRESV_A_MINIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range), \
-	[MEMRESV_A_MAXIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range)
-
-#define MEMRESV_POLICY_SETTINGS						\
-	MEMRESV_POLICY_CGROUP,						\
-	MEMRESV_POLICY_SIZES,						\
-	[MEMRESV_A_BUFFER] = NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_buffer_range), \
-	[MEMRESV_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_weight_range), \
-	[MEMRESV_A_SWAP_MAX] = NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range), \
-	[MEMRESV_A_STARTUP_WINDOW] = NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_window_range), \
-	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL)
-
 static const struct nla_policy memresv_new_policy[MEMRESV_A_MAX + 1] = {
-	MEMRESV_POLICY_SETTINGS,
+	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
+	[MEMRESV_A_STARTUP] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_MINIMUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_MAXIMUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_BUFFER] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_buffer_range),
+	[MEMRESV_A_WEIGHT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_weight_range),
+	[MEMRESV_A_SWAP_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range),
+	[MEMRESV_A_STARTUP_WINDOW] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_window_range),
+	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
 	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy memresv_set_policy[MEMRESV_A_MAX + 1] = {
-	MEMRESV_POLICY_SETTINGS,
+	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
+	[MEMRESV_A_STARTUP] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_MINIMUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_MAXIMUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_BUFFER] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_buffer_range),
+	[MEMRESV_A_WEIGHT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_weight_range),
+	[MEMRESV_A_SWAP_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range),
+	[MEMRESV_A_STARTUP_WINDOW] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_window_range),
+	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
 };
 
 static const struct nla_policy memresv_id_policy[MEMRESV_A_MAX + 1] = {
-	MEMRESV_POLICY_CGROUP,
+	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy memresv_restart_policy[MEMRESV_A_MAX + 1] = {
-	MEMRESV_POLICY_CGROUP,
+	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
 	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
 };
 
@@ -153,7 +169,12 @@ static const struct nla_policy memresv_host_set_policy[MEMRESV_A_MAX + 1] = {
 };
 
 static const struct nla_policy memresv_place_policy[MEMRESV_A_MAX + 1] = {
-	MEMRESV_POLICY_SIZES,
+	[MEMRESV_A_STARTUP] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_MINIMUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+	[MEMRESV_A_MAXIMUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
 	[MEMRESV_A_PLACE_POLICY] = NLA_POLICY_MAX(NLA_U8, MEMRESV_POLICY_MAX_VAL),
 };
 
@@ -758,9 +779,11 @@ void memresv_nl_notify_resv(struct memresv_resv *resv, u8 event, u8 reason)
 {
 	struct sk_buff *skb = memresv_nl_event_new();
 
-	if (skb)
-		memresv_nl_event_send(skb, memresv_nl_fill_resv(skb, resv, 0, 0,
-								0, MEMRESV_CMD_EVENT, event, reason, NULL));
+	if (!skb)
+		return;
+	memresv_nl_event_send(skb, memresv_nl_fill_resv(skb, resv, 0, 0, 0,
+							MEMRESV_CMD_EVENT, event,
+							reason, NULL));
 }
 
 /**

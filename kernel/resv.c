@@ -16,6 +16,7 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/xarray.h>
@@ -261,22 +262,32 @@ struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
 	return resv;
 }
 
-/* A reservation on an ancestor or a descendant of @cgrp; memresv_lock. */
+/*
+ * A reservation on an ancestor or a descendant of @cgrp; memresv_lock.
+ * Walks the group's own ancestry and subtree, not the whole table: a
+ * typical group is a leaf, so this stays cheap with many reservations.
+ */
 static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
 {
-	struct memresv_resv *resv;
+	struct cgroup_subsys_state *css;
+	struct memresv_resv *resv = NULL;
 	struct cgroup *pos;
-	unsigned long id;
 
 	for (pos = cgroup_parent(cgrp); pos; pos = cgroup_parent(pos)) {
 		resv = xa_load(&memresv_resvs, cgroup_id(pos));
 		if (resv)
 			return resv;
 	}
-	xa_for_each(&memresv_resvs, id, resv)
-		if (cgroup_is_descendant(resv->cgrp, cgrp))
-			return resv;
-	return NULL;
+	rcu_read_lock();
+	css_for_each_descendant_pre(css, &cgrp->self) {
+		if (css == &cgrp->self)
+			continue;
+		resv = xa_load(&memresv_resvs, cgroup_id(css->cgroup));
+		if (resv)
+			break;
+	}
+	rcu_read_unlock();
+	return resv;
 }
 
 /* min <= startup <= max; @bad names the setting at fault. */

@@ -80,6 +80,7 @@ struct memresv_resv {
 	u64 grant;
 	unsigned long phase_start;
 	bool removed;
+	/* serialises writes to this group's files */
 	struct mutex io_lock;
 	struct memresv_limits applied;
 	struct memresv_cgfs_saved saved;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -265,6 +266,56 @@ int mr_send(struct mr_sock *s, struct nl_msg *msg, struct mr_result *res,
 	}
 	nl_cb_put(cb);
 	return res->err;
+}
+
+/*
+ * One datagram, walked by hand: libnl's receive loop reads a multipart dump
+ * to its end, and a test of dump interruption must act between two parts.
+ * Returns 1 when the datagram ended the dump, 0 when more follows, or a
+ * negative errno.
+ */
+int mr_recv_datagram(struct mr_sock *s, struct mr_result *res,
+		     mr_each_fn each, void *arg)
+{
+	size_t size = 1 << 17;
+	char *buf = malloc(size);
+	struct nlmsghdr *nlh;
+	int done = 0;
+	ssize_t len;
+
+	if (!buf)
+		return -ENOMEM;
+	len = recv(nl_socket_get_fd(s->sk), buf, size, 0);
+	if (len < 0) {
+		free(buf);
+		return -errno;
+	}
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+	     nlh = NLMSG_NEXT(nlh, len)) {
+		struct nl_msg *msg;
+
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			res->intr = true;
+		if (nlh->nlmsg_type == NLMSG_DONE) {
+			done = 1;
+			continue;
+		}
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			res->err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+			done = 1;
+			continue;
+		}
+		msg = nlmsg_convert(nlh);
+		if (!msg)
+			continue;
+		mr_parse(msg, &res->last);
+		res->nmsgs++;
+		if (each)
+			each(&res->last, arg);
+		nlmsg_free(msg);
+	}
+	free(buf);
+	return done;
 }
 
 int mr_subscribe(struct mr_sock *s)

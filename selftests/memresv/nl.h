@@ -47,6 +47,8 @@ int mr_send(struct mr_sock *s, struct nl_msg *msg, struct mr_result *res,
 int mr_send_raw(struct mr_sock *s, struct nl_msg *msg);
 int mr_recv_one(struct mr_sock *s, struct mr_result *res, mr_each_fn each,
 		void *arg);
+int mr_recv_datagram(struct mr_sock *s, struct mr_result *res,
+		     mr_each_fn each, void *arg);
 int mr_subscribe(struct mr_sock *s);
 int mr_fd(struct mr_sock *s);
 void mr_set_rcvbuf(struct mr_sock *s, int bytes);

@@ -71,7 +71,7 @@ TEST(family_resolves)
 TEST(host_ledger_matches_meminfo)
 {
 	struct mr_sock *s = mr_open();
-	uint64_t total, reserve, expect;
+	uint64_t total, reserve, expect, page = sysconf(_SC_PAGESIZE);
 	struct mr_attrs h;
 
 	ASSERT_NE(NULL, s);
@@ -80,13 +80,15 @@ TEST(host_ledger_matches_meminfo)
 	EXPECT_EQ(meminfo_kb("MemTotal") * 1024, total);
 	reserve = h.val[MEMRESV_A_HOST_RESERVE];
 	EXPECT_EQ(total - reserve, h.val[MEMRESV_A_HOST_CAPACITY]);
-	/* The default: min(max(10% of total, 128 MiB), 4 GiB). */
+	/* The default: min(max(10% of total, 128 MiB), 4 GiB), in pages. */
 	expect = total / 10;
 	if (expect < 128 * MiB)
 		expect = 128 * MiB;
 	if (expect > 4096 * MiB)
 		expect = 4096 * MiB;
+	expect = (expect + page - 1) / page * page;
 	EXPECT_EQ(expect, reserve);
+	EXPECT_EQ(0, h.val[MEMRESV_A_HOST_CAPACITY] % page);
 	EXPECT_EQ(h.val[MEMRESV_A_HOST_CAPACITY] - h.val[MEMRESV_A_HOST_ASSIGNED],
 		  h.val[MEMRESV_A_HOST_FREE]);
 	EXPECT_EQ(1000, h.val[MEMRESV_A_HOST_PERIOD_MS]);

@@ -12,12 +12,14 @@
 #ifndef _UAPI_LINUX_MEMRESV_H
 #define _UAPI_LINUX_MEMRESV_H
 
+#include <linux/const.h>
+
 #define MEMRESV_GENL_NAME		"memresv"
 #define MEMRESV_GENL_VERSION		1
 #define MEMRESV_MCGRP_MONITOR		"monitor"
 
 /* Limits enforced by the family's policies. */
-#define MEMRESV_SIZE_MAX		(1ULL << 52)	/* 4 PiB */
+#define MEMRESV_SIZE_MAX		_BITULL(52)	/* 4 PiB */
 #define MEMRESV_BUFFER_MIN		5
 #define MEMRESV_BUFFER_MAX		2000
 #define MEMRESV_BUFFER_DEFAULT		20
