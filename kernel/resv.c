@@ -52,6 +52,15 @@ void memresv_resv_put(struct memresv_resv *resv)
 	kref_put(&resv->ref, memresv_resv_release);
 }
 
+/*
+ * rmdir takes CSS_ONLINE off the group's own css on every kernel memresv
+ * builds for; css_is_dying() only covers controllers' csses on newer ones.
+ */
+static bool memresv_cgroup_gone(struct cgroup *cgrp)
+{
+	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
+}
+
 static char *memresv_resv_path(struct cgroup *cgrp, char *buf, size_t len)
 {
 	if (cgroup_path(cgrp, buf, len) < 0)
@@ -861,7 +870,7 @@ void memresv_resv_tick(void)
 
 	mutex_lock(&memresv_lock);
 	xa_for_each(&memresv_resvs, id, resv) {
-		if (css_is_dying(&resv->cgrp->self)) {
+		if (memresv_cgroup_gone(resv->cgrp)) {
 			memresv_resv_unlink(resv, MEMRESV_REASON_CGROUP_GONE);
 			memresv_resv_put(resv);
 			continue;
