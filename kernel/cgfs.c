@@ -18,6 +18,8 @@
 #include <linux/memcontrol.h>
 #include <linux/mount.h>
 #include <linux/page_counter.h>
+#include <linux/psi_types.h>
+#include <linux/sched/loadavg.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -194,6 +196,74 @@ u64 memresv_cgfs_usage(struct cgroup *cgrp)
 u64 memresv_cgfs_swap_usage(struct cgroup *cgrp)
 {
 	return cgfs_counter(cgrp, true);
+}
+
+/* inactive_file of memory.stat: the cache the kernel would reclaim first. */
+static u64 cgfs_inactive_file(struct cgroup *cgrp)
+{
+	static const char key[] = "\ninactive_file ";
+	struct file *file;
+	loff_t pos = 0;
+	u64 val = 0;
+	ssize_t len;
+	char *buf, *p;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return 0;
+	file = cgfs_open(cgrp, "memory.stat", O_RDONLY);
+	if (IS_ERR(file))
+		goto out;
+	len = kernel_read(file, buf, PAGE_SIZE - 1, &pos);
+	fput(file);
+	if (len <= 0)
+		goto out;
+	buf[len] = '\0';
+	p = strstr(buf, key);
+	if (p) {
+		p += sizeof(key) - 1;
+		p[strcspn(p, "\n")] = '\0';
+		if (kstrtou64(p, 10, &val))
+			val = 0;
+	}
+out:
+	kfree(buf);
+	return val;
+}
+
+/**
+ * memresv_cgfs_sample() - what the balancer needs to estimate demand
+ * @cgrp: the group
+ * @s: filled in
+ *
+ * Counters are read directly; memory.stat only for a group that uses
+ * memory, so idle groups cost no file I/O.  May sleep.
+ */
+void memresv_cgfs_sample(struct cgroup *cgrp, struct memresv_sample *s)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	struct psi_group *psi __maybe_unused;
+
+	memset(s, 0, sizeof(*s));
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (!css)
+		return;
+	memcg = mem_cgroup_from_css(css);
+	s->usage = (u64)page_counter_read(&memcg->memory) << PAGE_SHIFT;
+	s->swap = (u64)page_counter_read(&memcg->swap) << PAGE_SHIFT;
+	s->high_events = atomic_long_read(&memcg->memory_events[MEMCG_HIGH]);
+	css_put(css);
+#ifdef CONFIG_PSI
+	/* NULL when PSI is off (psi=0); the averages move every 2 s. */
+	psi = READ_ONCE(cgrp->psi);
+	if (psi)
+		s->pressure = min_t(unsigned long,
+				    READ_ONCE(psi->avg[PSI_MEM_SOME][0]) >> FSHIFT,
+				    100);
+#endif
+	if (s->usage)
+		s->inactive_file = cgfs_inactive_file(cgrp);
 }
 
 /**

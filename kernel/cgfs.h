@@ -41,12 +41,29 @@ struct memresv_cgfs_saved {
 	bool have_swap;
 };
 
+/**
+ * struct memresv_sample - what the balancer reads of a group each period
+ * @usage: memory.current
+ * @swap: memory.swap.current
+ * @inactive_file: inactive_file of memory.stat (read only when @usage > 0)
+ * @high_events: the "high" count of memory.events (throttled at memory.high)
+ * @pressure: PSI memory "some" over 10 s, in percent
+ */
+struct memresv_sample {
+	u64 usage;
+	u64 swap;
+	u64 inactive_file;
+	unsigned long high_events;
+	u32 pressure;
+};
+
 int memresv_cgfs_init(void);
 void memresv_cgfs_exit(void);
 
 bool memresv_cgfs_has_memory(struct cgroup *cgrp);
 u64 memresv_cgfs_usage(struct cgroup *cgrp);
 u64 memresv_cgfs_swap_usage(struct cgroup *cgrp);
+void memresv_cgfs_sample(struct cgroup *cgrp, struct memresv_sample *s);
 int memresv_cgfs_read(struct cgroup *cgrp, const char *name, u64 *val);
 int memresv_cgfs_make_room(struct cgroup *cgrp, u64 max,
 			   struct memresv_limits *applied);

@@ -28,6 +28,7 @@ struct memresv_resv;
  * @paging_max: longest paging phase, in seconds
  * @nr: number of reservations
  * @gen: bumped when a reservation is added or removed (dump consistency)
+ * @tick_ns: how long the last balancer pass took
  */
 struct memresv_ledger {
 	u64 reserve;
@@ -39,6 +40,7 @@ struct memresv_ledger {
 	u32 paging_max;
 	u32 nr;
 	unsigned int gen;
+	u64 tick_ns;
 };
 
 #define MEMRESV_HOST_RESERVE		BIT(0)

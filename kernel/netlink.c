@@ -373,7 +373,8 @@ static int memresv_nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq,
 	    nla_put_u32(skb, MEMRESV_A_HOST_PAGING_MAX, l->paging_max) ||
 	    nla_put_u32(skb, MEMRESV_A_HOST_RESERVATIONS, l->nr) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_RECLAIMABLE,
-			       memresv_ledger_reclaimable(NULL)))
+			       memresv_ledger_reclaimable(NULL)) ||
+	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_TICK_NS, l->tick_ns))
 		goto cancel;
 	if (cmd == MEMRESV_CMD_EVENT &&
 	    nla_put_u8(skb, MEMRESV_A_EVENT, MEMRESV_EVENT_HOST_CHANGED))

@@ -23,6 +23,7 @@
 
 #include <linux/memresv.h>
 
+#include "balancer.h"
 #include "cgfs.h"
 #include "ledger.h"
 #include "netlink.h"
@@ -154,9 +155,18 @@ static void memresv_resv_status(struct memresv_resv *resv)
 					     resv->state == MEMRESV_STATE_PAGING);
 }
 
-/* Change guarantee and target, keeping the ledger's sums; memresv_lock. */
-static void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
-				 u64 target, u64 grant)
+/**
+ * memresv_resv_account() - change guarantee, target and grant
+ * @resv: the reservation
+ * @guarantee: new guarantee
+ * @target: new target
+ * @grant: new swap tier grant
+ *
+ * Keeps the ledger's sums and the status in step.  Caller holds
+ * memresv_lock.
+ */
+void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
+			  u64 target, u64 grant)
 {
 	memresv_ledger.guaranteed += guarantee - resv->guarantee;
 	memresv_ledger.assigned += target - resv->target;
@@ -890,6 +900,7 @@ void memresv_resv_tick(void)
 static void memresv_tick_fn(struct work_struct *work)
 {
 	memresv_resv_tick();
+	memresv_balancer_run();
 	queue_delayed_work(memresv_wq, &memresv_tick_work,
 			   msecs_to_jiffies(READ_ONCE(memresv_ledger.period_ms)));
 }

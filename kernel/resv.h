@@ -59,6 +59,7 @@ struct memresv_settings {
  * @target: memory.high (memresv_lock)
  * @demand: the balancer's estimate of need (memresv_lock)
  * @grant: swap tier held while paging (memresv_lock)
+ * @high_events: memory.events "high" at the last balancer pass
  * @phase_start: jiffies when the start-up phase began (memresv_lock)
  * @removed: out of the table; files restored or gone (memresv_lock)
  * @io_lock: serialises file I/O and whole changes of this reservation;
@@ -78,6 +79,7 @@ struct memresv_resv {
 	u64 target;
 	u64 demand;
 	u64 grant;
+	unsigned long high_events;
 	unsigned long phase_start;
 	bool removed;
 	/* serialises writes to this group's files */
@@ -115,6 +117,8 @@ int memresv_resv_ready(struct memresv_resv *resv,
 
 u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv);
 void memresv_resv_queue_apply(struct memresv_resv *resv);
+void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
+			  u64 target, u64 grant);
 void memresv_resv_fit_capacity(void);
 void memresv_resv_tick(void);
 void memresv_resv_kick(void);

@@ -183,6 +183,33 @@ static inline pid_t cg_run_hog(const char *cg, uint64_t bytes)
 	return pid;
 }
 
+/*
+ * A workload in @cg that keeps touching @bytes of anonymous memory, page by
+ * page, for as long as it lives; returns at once (it may be throttled at
+ * memory.high and never get all of it).
+ */
+static inline pid_t cg_spawn_hog(const char *cg, uint64_t bytes)
+{
+	char buf[32];
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	snprintf(buf, sizeof(buf), "%d", getpid());
+	if (cg_write(cg, "cgroup.procs", buf))
+		_exit(1);
+	{
+		char *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (mem == MAP_FAILED)
+			_exit(1);
+		for (;;)
+			for (uint64_t off = 0; off < bytes; off += 4096)
+				mem[off]++;
+	}
+}
+
 static inline void cg_stop(pid_t pid)
 {
 	if (pid > 0) {

@@ -154,6 +154,7 @@ enum memresv_attr {
 	MEMRESV_A_HOST_PAGING_MAX,	/* u32 seconds, settable */
 	MEMRESV_A_HOST_RESERVATIONS,	/* u32 */
 	MEMRESV_A_HOST_RECLAIMABLE,	/* u64: sum of (target - guarantee) */
+	MEMRESV_A_HOST_TICK_NS,		/* u64: time the last balancer pass took */
 
 	/* notifications */
 	MEMRESV_A_EVENT,		/* u8 enum memresv_event */
