@@ -115,7 +115,8 @@ else
 	echo "pid $hog_pid is gone"
 	exit 1
 fi
-grep -E '^oom(_kill)? ' "$DEMO/web/memory.events"
+echo "demo/web's memory.events:"
+grep -E '^oom(_kill)? ' "$DEMO/web/memory.events" | sed 's/^/  /'
 
 step "The workload has started: end its start-up phase"
 run memresv ready demo/web
