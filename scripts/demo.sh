@@ -123,6 +123,14 @@ run memresv ready demo/web
 echo "The guarantee drops from startup to minimum:"
 files "$DEMO/web"
 
+step "The balancer: the target follows demand plus buffer, not startup"
+echo "Every period the balancer re-estimates demand; the target (memory.high)"
+echo "shrinks toward it by a bounded step, never below the minimum."
+run memresv show
+sleep 5
+printf '# (5 s later)\n'
+run memresv show
+
 step "The reservation as JSON"
 run memresv show demo/web -j
 
