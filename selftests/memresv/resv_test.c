@@ -669,4 +669,66 @@ TEST_F(resv, host_set_checks_the_ledger)
 	ASSERT_EQ(0, mr_do(self->s, msg, &res));
 }
 
+static int place(struct mr_sock *s, uint64_t st, uint64_t min, uint64_t max,
+		 int policy, struct mr_result *res)
+{
+	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_PLACE, 0);
+
+	nla_put_u64(msg, MEMRESV_A_STARTUP, st);
+	nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
+	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
+	if (policy >= 0)
+		nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, policy);
+	return mr_do(s, msg, res);
+}
+
+/*
+ * The seed's case on a live host: startup above what the host has free but
+ * minimum within it gets 0 stars under SCVMM's startup policy and a paging
+ * fit with stars under the minimum policy.  The what-if query changes
+ * nothing and needs no privilege.
+ */
+TEST_F(resv, place_rates_without_side_effects)
+{
+	struct mr_attrs before, after;
+	struct mr_result res;
+	struct nl_msg *msg;
+	uint64_t free;
+
+	ASSERT_EQ(0, mr_host(self->s, &before));
+	if (before.val[MEMRESV_A_HOST_PAGING_LIMIT] < 64 * MiB)
+		SKIP(return, "the swap tier is smaller than 64 MiB (no swap?)");
+	free = before.val[MEMRESV_A_HOST_FREE];
+	/* Fits outright. */
+	ASSERT_EQ(0, place(self->s, 64 * MiB, 32 * MiB, 128 * MiB, -1, &res));
+	EXPECT_EQ(MEMRESV_FIT_FREE, res.last.val[MEMRESV_A_PLACE_FIT]);
+	EXPECT_GT(res.last.val[MEMRESV_A_PLACE_STARS], 0);
+	EXPECT_LE(res.last.val[MEMRESV_A_PLACE_STARS], MEMRESV_STARS_MAX);
+	EXPECT_NE(0, res.last.reason[0]);
+	EXPECT_EQ(free, res.last.val[MEMRESV_A_HOST_FREE]);
+	/* The seed's case: startup beyond free, minimum within it. */
+	ASSERT_EQ(0, place(self->s, free + 32 * MiB, free - 32 * MiB,
+			   free + 64 * MiB, MEMRESV_POLICY_STARTUP, &res));
+	EXPECT_EQ(MEMRESV_FIT_NONE, res.last.val[MEMRESV_A_PLACE_FIT]);
+	EXPECT_EQ(0, res.last.val[MEMRESV_A_PLACE_STARS]);
+	ASSERT_EQ(0, place(self->s, free + 32 * MiB, free - 32 * MiB,
+			   free + 64 * MiB, MEMRESV_POLICY_MINIMUM, &res));
+	EXPECT_EQ(MEMRESV_FIT_PAGING, res.last.val[MEMRESV_A_PLACE_FIT]);
+	EXPECT_GT(res.last.val[MEMRESV_A_PLACE_STARS], 0) TH_LOG("%s", res.last.reason);
+	/* Bad requests are refused like RESV_NEW's. */
+	EXPECT_EQ(-EINVAL, place(self->s, 32 * MiB, 64 * MiB, 128 * MiB, -1, &res));
+	EXPECT_EQ(-ERANGE, place(self->s, 64 * MiB, 32 * MiB, 128 * MiB, 7, &res));
+	msg = mr_msg(self->s, MEMRESV_CMD_PLACE, 0);
+	nla_put_u64(msg, MEMRESV_A_STARTUP, 64 * MiB);
+	EXPECT_EQ(-EINVAL, mr_do(self->s, msg, &res));
+	ASSERT_EQ(0, mr_host(self->s, &after));
+	EXPECT_EQ(0, memcmp(before.val, after.val,
+			    sizeof(uint64_t) * MEMRESV_A_HOST_RESERVATIONS));
+	EXPECT_EQ(before.val[MEMRESV_A_HOST_RESERVATIONS],
+		  after.val[MEMRESV_A_HOST_RESERVATIONS]);
+	/* Not a reservation: the group's files are untouched. */
+	EXPECT_EQ(UINT64_MAX, cg_u64(self->cg, "memory.max"));
+	EXPECT_EQ(0, cg_u64(self->cg, "memory.min"));
+}
+
 TEST_HARNESS_MAIN
