@@ -82,9 +82,11 @@ include selftests/memresv/selftests.mk
 include selftests/vm/vm.mk
 include selftests/unit/unit.mk
 
+# INSTALL_MOD_PATH and DESTDIR stage an install under another root.
 install: module tool
 	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
-	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null || uname -r)
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
+		$$(modinfo -F vermagic $(MODDIR)/memresv.ko | cut -d' ' -f1)
 	install -D -m 0755 $(BUILD)/memresv $(DESTDIR)/usr/local/sbin/memresv
 	install -D -m 0644 tools/memresv/memresv.8 \
 		$(DESTDIR)/usr/local/share/man/man8/memresv.8
