@@ -376,13 +376,13 @@ static int cgfs_update(struct cgroup *cgrp, const char *name, u64 want,
  * only when usage can be reclaimed below it, so no step OOM-kills.
  *
  * Return: 0; -EBUSY when usage cannot be brought under a lower maximum (the
- * old maximum stays); another negative errno when a write failed (-ENOENT,
- * -ENODEV: the group is being removed).
+ * old maximum stays, everything else is written); another negative errno
+ * when a write failed (-ENOENT, -ENODEV: the group is being removed).
  */
 int memresv_cgfs_apply(struct cgroup *cgrp, const struct memresv_limits *want,
 		       struct memresv_limits *applied, bool have_swap)
 {
-	int err;
+	int err, busy;
 
 	if (have_swap && want->swap_max > applied->swap_max) {
 		err = cgfs_update(cgrp, "memory.swap.max", want->swap_max,
@@ -391,11 +391,12 @@ int memresv_cgfs_apply(struct cgroup *cgrp, const struct memresv_limits *want,
 			return err;
 	}
 	if (want->max < applied->max)
-		err = cgfs_lower_max(cgrp, want->max, applied);
+		busy = cgfs_lower_max(cgrp, want->max, applied);
 	else
-		err = cgfs_update(cgrp, "memory.max", want->max, &applied->max);
-	if (err)
-		return err;
+		busy = cgfs_update(cgrp, "memory.max", want->max, &applied->max);
+	if (busy && busy != -EBUSY)
+		return busy;
+	/* A maximum that cannot come down yet does not hold up the rest. */
 	err = cgfs_update(cgrp, "memory.high", want->high, &applied->high);
 	if (err)
 		return err;
@@ -405,7 +406,7 @@ int memresv_cgfs_apply(struct cgroup *cgrp, const struct memresv_limits *want,
 	if (have_swap)
 		err = cgfs_update(cgrp, "memory.swap.max", want->swap_max,
 				  &applied->swap_max);
-	return err;
+	return err ? err : busy;
 }
 
 /**
@@ -424,13 +425,6 @@ int memresv_cgfs_restore(struct cgroup *cgrp,
 			 const struct memresv_cgfs_saved *saved,
 			 struct memresv_limits *applied)
 {
-	struct memresv_limits want = saved->limits;
-	int err;
-
-	err = memresv_cgfs_apply(cgrp, &want, applied, saved->have_swap);
-	if (err != -EBUSY)
-		return err;
-	want.max = applied->max;
-	err = memresv_cgfs_apply(cgrp, &want, applied, saved->have_swap);
-	return err ? err : -EBUSY;
+	return memresv_cgfs_apply(cgrp, &saved->limits, applied,
+				  saved->have_swap);
 }

@@ -88,6 +88,7 @@ static void memresv_resv_limits(const struct memresv_resv *resv,
 static int memresv_resv_apply(struct memresv_resv *resv)
 {
 	struct memresv_limits want;
+	int err;
 
 	lockdep_assert_held(&resv->io_lock);
 	mutex_lock(&memresv_lock);
@@ -97,8 +98,11 @@ static int memresv_resv_apply(struct memresv_resv *resv)
 	}
 	memresv_resv_limits(resv, &want);
 	mutex_unlock(&memresv_lock);
-	return memresv_cgfs_apply(resv->cgrp, &want, &resv->applied,
-				  resv->saved.have_swap);
+	err = memresv_cgfs_apply(resv->cgrp, &want, &resv->applied,
+				 resv->saved.have_swap);
+	/* The tick tries again (e.g. usage not yet under a lower maximum). */
+	WRITE_ONCE(resv->retry, err && err != -ENOENT && err != -ENODEV);
+	return err;
 }
 
 static void memresv_resv_apply_work(struct work_struct *work)
@@ -208,9 +212,14 @@ static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
 		if (resv == skip)
 			continue;
 		if (shares[n].target != resv->target) {
+			u8 status = resv->status;
+
 			memresv_resv_account(resv, resv->guarantee,
 					     shares[n].target, resv->grant);
 			memresv_resv_queue_apply(resv);
+			if (resv->status != status)
+				memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+						       MEMRESV_REASON_NONE);
 		}
 		n++;
 	}
@@ -585,6 +594,7 @@ static int memresv_resv_settle(struct memresv_resv *resv,
 			       struct netlink_ext_ack *extack, u32 *bad)
 {
 	u64 guarantee, target, free, cap = memresv_ledger_capacity();
+	u8 status;
 	int err;
 
 	if (resv->state == MEMRESV_STATE_RUNNING)
@@ -612,8 +622,12 @@ static int memresv_resv_settle(struct memresv_resv *resv,
 				return err;
 		}
 	}
+	status = resv->status;
 	resv->set = *set;
 	memresv_resv_account(resv, guarantee, target, resv->grant);
+	if (resv->status != status)
+		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+				       MEMRESV_REASON_NONE);
 	memresv_ledger_verify();
 	return 0;
 }
@@ -817,8 +831,8 @@ int memresv_resv_restart(struct memresv_resv *resv, bool force,
 
 	/*
 	 * While paging, memory.max drops to the physical part; should usage
-	 * not reclaim under it yet, the admission stands and the limits
-	 * follow on a later tick.
+	 * not reclaim under it yet, the admission stands, the other limits
+	 * are in place and the tick retries memory.max every period.
 	 */
 	err = memresv_resv_apply(resv);
 	mutex_unlock(&resv->io_lock);
@@ -885,6 +899,8 @@ void memresv_resv_tick(void)
 			memresv_resv_put(resv);
 			continue;
 		}
+		if (READ_ONCE(resv->retry))
+			memresv_resv_queue_apply(resv);
 		if (resv->state == MEMRESV_STATE_RUNNING ||
 		    memresv_resv_phase_left_ms(resv))
 			continue;
@@ -947,8 +963,19 @@ void memresv_resv_exit(void)
 	mutex_unlock(&memresv_lock);
 	cancel_delayed_work_sync(&memresv_tick_work);
 
-	xa_for_each(&memresv_resvs, id, resv) {
-		kref_get(&resv->ref);
+	for (;;) {
+		/*
+		 * Requests may still run: take each reference under the lock,
+		 * and start again from the first entry left in the table.
+		 */
+		id = 0;
+		mutex_lock(&memresv_lock);
+		resv = xa_find(&memresv_resvs, &id, ULONG_MAX, XA_PRESENT);
+		if (resv)
+			kref_get(&resv->ref);
+		mutex_unlock(&memresv_lock);
+		if (!resv)
+			break;
 		mutex_lock(&resv->io_lock);
 		mutex_lock(&memresv_lock);
 		if (resv->removed) {

@@ -62,6 +62,7 @@ struct memresv_settings {
  * @high_events: memory.events "high" at the last balancer pass
  * @phase_start: jiffies when the start-up phase began (memresv_lock)
  * @removed: out of the table; files restored or gone (memresv_lock)
+ * @retry: the last write of the limits failed; the tick tries again
  * @io_lock: serialises file I/O and whole changes of this reservation;
  *	taken before memresv_lock, never inside it
  * @applied: what memresv last wrote to the files (@io_lock)
@@ -82,6 +83,7 @@ struct memresv_resv {
 	unsigned long high_events;
 	unsigned long phase_start;
 	bool removed;
+	bool retry;
 	/* serialises writes to this group's files */
 	struct mutex io_lock;
 	struct memresv_limits applied;
