@@ -643,4 +643,189 @@ TEST_F_TIMEOUT(paging, paging_max_cuts_a_long_window, 60)
 	ASSERT_LEDGER(self->s);
 }
 
+/* paging_used never exceeds paging_limit. */
+static void expect_tier_holds(struct __test_metadata *_metadata,
+			      struct mr_sock *s, struct mr_attrs *h)
+{
+	ASSERT_EQ(0, mr_host(s, h));
+	EXPECT_LE(h->val[MEMRESV_A_HOST_PAGING_USED],
+		  h->val[MEMRESV_A_HOST_PAGING_LIMIT]);
+}
+
+/*
+ * Two starts competing for a small tier (96 MiB): the first gets its
+ * grant, the second is refused while the tier has not enough left and
+ * admitted when it asks for what is left; the tier cannot be shrunk below
+ * what is granted.
+ */
+TEST_F_TIMEOUT(paging, two_starts_share_a_small_tier, 60)
+{
+	const uint64_t limit = 96 * MiB, min = 32 * MiB, max = 256 * MiB;
+	const uint64_t g = 64 * MiB;
+	const char *a = self->cg[0], *b = self->cg[1], *c = self->cg[2];
+	struct mr_attrs h0, h, r;
+	struct mr_result res;
+
+	NEED_SWAP();
+	ASSERT_EQ(0, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT, limit, &res))
+		TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, narrow(self->s, &self->host, g));
+	ASSERT_EQ(0, mr_host(self->s, &h0));
+	ASSERT_EQ(0, h0.val[MEMRESV_A_HOST_PAGING_USED]);
+
+	/* The first: g in RAM, 64 MiB of the 96 from the tier. */
+	ASSERT_EQ(0, add(self->s, a, 128 * MiB, min, max, MEMRESV_PAGING_ALWAYS,
+			 false, WINDOW_DEFAULT, &res)) TH_LOG("%s", res.extack);
+	EXPECT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
+	EXPECT_EQ(64 * MiB, res.last.val[MEMRESV_A_PAGING_GRANT]);
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(64 * MiB, h.val[MEMRESV_A_HOST_PAGING_USED]);
+
+	/*
+	 * Room for another g in RAM; the second asks 64 MiB of the tier too,
+	 * with 32 left: refused, and nothing changes.
+	 */
+	ASSERT_EQ(0, narrow(self->s, &self->host, 2 * g));
+	ASSERT_EQ(0, mr_host(self->s, &h0));
+	EXPECT_EQ(-ENOMEM, add(self->s, b, 128 * MiB, min, max,
+			       MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "32 MiB of the swap tier left"))
+		TH_LOG("%s", res.extack);
+	EXPECT_EQ(-ENOENT, get(self->s, b, &r));
+	EXPECT_EQ(UINT64_MAX, cg_u64(b, "memory.max"));
+	EXPECT_EQ(UINT64_MAX, cg_u64(b, "memory.swap.max"));
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(h0.val[MEMRESV_A_HOST_PAGING_USED], h.val[MEMRESV_A_HOST_PAGING_USED]);
+	EXPECT_EQ(h0.val[MEMRESV_A_HOST_GUARANTEED], h.val[MEMRESV_A_HOST_GUARANTEED]);
+	EXPECT_EQ(h0.val[MEMRESV_A_HOST_RESERVATIONS], h.val[MEMRESV_A_HOST_RESERVATIONS]);
+
+	/* Asking for what is left fits: the tier is exactly used up. */
+	ASSERT_EQ(0, add(self->s, b, 96 * MiB, min, max, MEMRESV_PAGING_ALWAYS,
+			 false, WINDOW_DEFAULT, &res)) TH_LOG("%s", res.extack);
+	EXPECT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
+	EXPECT_EQ(32 * MiB, res.last.val[MEMRESV_A_PAGING_GRANT]);
+	EXPECT_EQ(32 * MiB, cg_u64(b, "memory.swap.max"));
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(limit, h.val[MEMRESV_A_HOST_PAGING_USED]);
+	ASSERT_LEDGER(self->s);
+
+	/* With the tier used up, a third start has none of it. */
+	ASSERT_EQ(0, narrow(self->s, &self->host, 3 * g));
+	EXPECT_EQ(-ENOMEM, add(self->s, c, 96 * MiB, min, max,
+			       MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+		TH_LOG("%s", res.extack);
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(limit, h.val[MEMRESV_A_HOST_PAGING_USED]);
+
+	/* The tier cannot shrink below what is granted. */
+	EXPECT_EQ(-EBUSY, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT,
+				   limit - 32 * MiB, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "granted")) TH_LOG("%s", res.extack);
+	EXPECT_EQ(-EBUSY, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT, 0, &res));
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(limit, h.val[MEMRESV_A_HOST_PAGING_LIMIT]);
+	EXPECT_EQ(0, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT, limit, &res));
+
+	/* Once the first is ready its grant is back, and the tier may shrink. */
+	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, a, &res));
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(32 * MiB, h.val[MEMRESV_A_HOST_PAGING_USED]);
+	EXPECT_EQ(0, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT, 32 * MiB, &res))
+		TH_LOG("%s", res.extack);
+	EXPECT_EQ(-ENOMEM, add(self->s, c, max, min, max,
+			       MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+		TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, b, &res));
+
+	/* paging_limit 0 turns the tier off. */
+	ASSERT_EQ(0, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT, 0, &res))
+		TH_LOG("%s", res.extack);
+	EXPECT_EQ(-ENOMEM, add(self->s, c, max, min, max,
+			       MEMRESV_PAGING_ALWAYS, true, WINDOW_DEFAULT, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+		TH_LOG("%s", res.extack);
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(0, h.val[MEMRESV_A_HOST_PAGING_USED]);
+	ASSERT_LEDGER(self->s);
+}
+
+/*
+ * An exhausted tier never costs a running reservation its workload: the
+ * start that takes the last of the tier, and the start refused for want
+ * of it, leave a running workload in another group alive, and so does the
+ * paging workload itself.
+ */
+TEST_F_TIMEOUT(paging, exhausted_tier_never_oom_kills, 300)
+{
+	const uint64_t min = 48 * MiB, max = 256 * MiB, run = 40 * MiB;
+	const char *r = self->cg[0], *p = self->cg[1], *q = self->cg[2];
+	struct mr_attrs h, a;
+	struct mr_result res;
+	int i;
+
+	NEED_SWAP();
+	ASSERT_EQ(0, narrow(self->s, &self->host, 128 * MiB));
+	/* A running reservation whose workload keeps touching its memory. */
+	ASSERT_EQ(0, add(self->s, r, 64 * MiB, min, max, PAGING_DEFAULT, false,
+			 WINDOW_DEFAULT, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, r, &res));
+	self->pid[0] = cg_spawn_hog(r, run);
+	ASSERT_GT(self->pid[0], 0);
+	for (i = 0; i < 200 && cg_u64(r, "memory.current") < run; i++)
+		usleep(PERIOD_MS * 1000 / 5);
+	ASSERT_GE(cg_u64(r, "memory.current"), run);
+
+	/* A start takes all the room left and the whole tier (32 MiB). */
+	ASSERT_EQ(0, host_set(self->s, MEMRESV_A_HOST_PAGING_LIMIT, 32 * MiB, &res));
+	ASSERT_EQ(0, add(self->s, p, 112 * MiB, 16 * MiB, max,
+			 MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res))
+		TH_LOG("%s", res.extack);
+	EXPECT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
+	EXPECT_EQ(80 * MiB, res.last.val[MEMRESV_A_GUARANTEE]);
+	EXPECT_EQ(32 * MiB, res.last.val[MEMRESV_A_PAGING_GRANT]);
+	expect_tier_holds(_metadata, self->s, &h);
+	EXPECT_EQ(32 * MiB, h.val[MEMRESV_A_HOST_PAGING_USED]);
+
+	/* RAM for another start, but no tier: refused. */
+	ASSERT_EQ(0, narrow(self->s, &self->host, 160 * MiB));
+	EXPECT_EQ(-ENOMEM, add(self->s, q, 64 * MiB, 16 * MiB, max,
+			       PAGING_DEFAULT, true, WINDOW_DEFAULT, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+		TH_LOG("%s", res.extack);
+
+	/* The paging start's workload fills its startup, 24 MiB in swap. */
+	self->pid[1] = hog_start(p, 104 * MiB, &self->cmd[1], &self->ack[1]);
+	ASSERT_GT(self->pid[1], 0);
+	ASSERT_TRUE(hog_wait(self->ack[1], 240000))
+		TH_LOG("the paging workload died or did not finish (oom_kill %llu)",
+		       (unsigned long long)cg_key(p, "memory.events", "oom_kill"));
+	EXPECT_GT(cg_u64(p, "memory.swap.current"), 0);
+
+	/*
+	 * The phase ends with its pages still in swap; once the host has
+	 * room again they come back.  Nobody is killed on the way.
+	 */
+	ASSERT_EQ(0, narrow(self->s, &self->host, max));
+	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, p, &res));
+	ASSERT_TRUE(hog_again(self->cmd[1]));
+	ASSERT_TRUE(hog_wait(self->ack[1], 240000));
+	for (i = 0; i < 8; i++) {
+		usleep(PERIOD_MS * 1000);
+		expect_tier_holds(_metadata, self->s, &h);
+	}
+	ASSERT_EQ(0, get(self->s, r, &a));
+	TH_LOG("running group: %llu MiB in RAM, target %llu MiB",
+	       (unsigned long long)(cg_u64(r, "memory.current") >> 20),
+	       (unsigned long long)(a.val[MEMRESV_A_TARGET] >> 20));
+	EXPECT_EQ(0, kill(self->pid[0], 0)) TH_LOG("the running workload died");
+	EXPECT_EQ(0, kill(self->pid[1], 0)) TH_LOG("the paging workload died");
+	EXPECT_EQ(0, cg_key(r, "memory.events", "oom_kill"));
+	EXPECT_EQ(0, cg_key(p, "memory.events", "oom_kill"));
+	EXPECT_EQ(0, cg_key(r, "memory.events", "oom"));
+	EXPECT_GE(a.val[MEMRESV_A_TARGET], min);
+	ASSERT_LEDGER(self->s);
+}
+
 TEST_HARNESS_MAIN
