@@ -152,9 +152,14 @@ u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv)
 	return time_before(jiffies, end) ? jiffies_to_msecs(end - jiffies) : 0;
 }
 
+/*
+ * Targets are whole pages (memory.high holds no less), so a target within a
+ * page of demand plus buffer covers it.
+ */
 static void memresv_resv_status(struct memresv_resv *resv)
 {
-	resv->status = memresv_policy_status(resv->target, resv->demand,
+	resv->status = memresv_policy_status(resv->target + PAGE_SIZE - 1,
+					     resv->demand,
 					     resv->set.buffer,
 					     resv->state == MEMRESV_STATE_PAGING);
 }
