@@ -80,6 +80,7 @@ kernels:
 include tools/memresv/tool.mk
 include selftests/memresv/selftests.mk
 include selftests/vm/vm.mk
+include bench/bench.mk
 include selftests/unit/unit.mk
 
 # INSTALL_MOD_PATH and DESTDIR stage an install under another root.

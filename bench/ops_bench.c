@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a request through memresv costs against doing its work by hand.
+ *
+ * add_del: one RESV_NEW + RESV_DEL pair over libnl, against its baseline:
+ * one bare generic netlink request with ACK (CTRL_CMD_GETFAMILY) plus the
+ * cgroup file operations the pair makes the module do, done from user
+ * space in the same order with the same values (kernel/cgfs.c):
+ *
+ *   RESV_NEW  reads  memory.min, memory.high, memory.max, memory.swap.max
+ *             (what to restore on delete), then writes memory.max
+ *             (maximum), memory.high (target = startup), memory.min
+ *             (guarantee = startup) and memory.swap.max (swap_max = 0);
+ *   RESV_DEL  writes memory.swap.max, memory.max, memory.high and
+ *             memory.min back ("max", "max", "max", "0").
+ *
+ * Each file operation by hand is open + read or write + close.  The group
+ * sits directly under the root, so the module reads no ancestor's
+ * memory.min (the protection check) and the baseline does not either.
+ *
+ * set: RESV_SET changing maximum (memresv writes memory.max only) against
+ * a GETFAMILY with ACK plus open + write + close of memory.max.
+ *
+ * memresv and baseline iterations alternate, so that whatever else the
+ * machine does slows both alike; p50 over MEMRESV_BENCH_ITERS (default
+ * 2000) iterations after 100 of warm-up.
+ */
+#include <signal.h>
+
+#include "bench.h"
+#include "bnl.h"
+#include "cgx.h"
+
+#define CG		"memresv-bench-ops"
+#define STARTUP		(64 * MiB)
+#define MINIMUM		(32 * MiB)
+#define MAXIMUM		(256 * MiB)
+#define MAXIMUM2	(320 * MiB)
+#define WARMUP		100
+
+static const char *const saved_files[] = {
+	"memory.min", "memory.high", "memory.max", "memory.swap.max",
+};
+
+static char new_max[24], new_high[24], new_min[24];
+
+static void by_hand(const char *file, const char *val)
+{
+	if (cgx_write(CG, file, val))
+		bench_die("writing %s of %s by hand failed", file, CG);
+}
+
+/* What RESV_NEW makes the module do to the files. */
+static void new_by_hand(void)
+{
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(saved_files) / sizeof(saved_files[0]); i++)
+		if (cgx_read(CG, saved_files[i], buf, sizeof(buf)))
+			bench_die("reading %s failed", saved_files[i]);
+	by_hand("memory.max", new_max);
+	by_hand("memory.high", new_high);
+	by_hand("memory.min", new_min);
+	by_hand("memory.swap.max", "0");
+}
+
+/* What RESV_DEL makes the module do: put back what was there. */
+static void del_by_hand(void)
+{
+	by_hand("memory.swap.max", "max");
+	by_hand("memory.max", "max");
+	by_hand("memory.high", "max");
+	by_hand("memory.min", "0");
+}
+
+/* The mirror is only fair if memresv really writes these values. */
+static void check_mirror(struct bnl *b)
+{
+	if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+		bench_die("RESV_NEW %s: %d %s", CG, b->err, b->extack);
+	if (cgx_u64(CG, "memory.max") != MAXIMUM ||
+	    cgx_u64(CG, "memory.high") != STARTUP ||
+	    cgx_u64(CG, "memory.min") != STARTUP ||
+	    cgx_u64(CG, "memory.swap.max") != 0)
+		bench_die("RESV_NEW wrote other values than the baseline mirrors");
+	if (bnl_del(b, CG))
+		bench_die("RESV_DEL %s: %d %s", CG, b->err, b->extack);
+	if (cgx_u64(CG, "memory.max") != UINT64_MAX ||
+	    cgx_u64(CG, "memory.high") != UINT64_MAX ||
+	    cgx_u64(CG, "memory.min") != 0 ||
+	    cgx_u64(CG, "memory.swap.max") != UINT64_MAX)
+		bench_die("RESV_DEL restored other values than the baseline mirrors");
+}
+
+static int set_max(struct bnl *b, uint64_t max)
+{
+	struct nl_msg *msg = bnl_msg(b, MEMRESV_CMD_RESV_SET, 0, CG);
+
+	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
+	return bnl_call(b, msg, NULL, NULL);
+}
+
+#define US(ns)	((ns) / 1e3)
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("MEMRESV_BENCH_ITERS");
+	int iters = env ? atoi(env) : 2000, total, i, k, fd;
+	uint64_t *pair, *nnew, *ndel, *base1, *base2, *gf, *fnew, *fdel;
+	uint64_t *set, *sbase, *sfile, *sopen, *hget, t[8];
+	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
+	char maxs[2][24], path[512];
+	struct bnl b;
+	struct bnl_attrs host;
+
+	bench_open_results();
+	if (iters < 10)
+		iters = 10;
+	total = iters + WARMUP;
+	snprintf(new_max, sizeof(new_max), "%llu", (unsigned long long)MAXIMUM);
+	snprintf(new_high, sizeof(new_high), "%llu", (unsigned long long)STARTUP);
+	snprintf(new_min, sizeof(new_min), "%llu", (unsigned long long)STARTUP);
+	snprintf(maxs[0], sizeof(maxs[0]), "%llu", (unsigned long long)MAXIMUM2);
+	snprintf(maxs[1], sizeof(maxs[1]), "%llu", (unsigned long long)MAXIMUM);
+
+	if (bnl_open(&b))
+		bench_die("cannot talk to the memresv family (module loaded?)");
+	if (cgx_mkdir(CG))
+		bench_die("cannot create cgroup %s", CG);
+	if (access(CGX_ROOT "/" CG "/memory.swap.max", F_OK))
+		bench_die("%s has no memory.swap.max: swap accounting is off", CG);
+	/* Park the balancer: a pass in the middle would be noise. */
+	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
+	check_mirror(&b);
+
+	pair = calloc(total, sizeof(*pair));
+	nnew = calloc(total, sizeof(*nnew));
+	ndel = calloc(total, sizeof(*ndel));
+	base1 = calloc(total, sizeof(*base1));
+	base2 = calloc(total, sizeof(*base2));
+	gf = calloc(total, sizeof(*gf));
+	fnew = calloc(total, sizeof(*fnew));
+	fdel = calloc(total, sizeof(*fdel));
+	set = calloc(total, sizeof(*set));
+	sbase = calloc(total, sizeof(*sbase));
+	sfile = calloc(total, sizeof(*sfile));
+	sopen = calloc(total, sizeof(*sopen));
+	hget = calloc(total, sizeof(*hget));
+	if (!pair || !nnew || !ndel || !base1 || !base2 || !gf || !fnew ||
+	    !fdel || !set || !sbase || !sfile || !sopen || !hget)
+		bench_die("out of memory");
+
+	printf("add_del: %d RESV_NEW + RESV_DEL pairs and as many baselines\n",
+	       iters);
+	for (i = 0; i < total; i++) {
+		k = i - WARMUP;
+		t[0] = bench_now_ns();
+		if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+			bench_die("RESV_NEW: %d %s", b.err, b.extack);
+		t[1] = bench_now_ns();
+		if (bnl_del(&b, CG))
+			bench_die("RESV_DEL: %d %s", b.err, b.extack);
+		t[2] = bench_now_ns();
+
+		t[3] = bench_now_ns();
+		if (bnl_getfamily(&b))
+			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
+		t[4] = bench_now_ns();
+		new_by_hand();
+		t[5] = bench_now_ns();
+		if (bnl_getfamily(&b))
+			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
+		t[6] = bench_now_ns();
+		del_by_hand();
+		t[7] = bench_now_ns();
+		if (k < 0)
+			continue;
+		pair[k] = t[2] - t[0];
+		nnew[k] = t[1] - t[0];
+		ndel[k] = t[2] - t[1];
+		gf[k] = t[4] - t[3];
+		fnew[k] = t[5] - t[4];
+		fdel[k] = t[7] - t[6];
+		base1[k] = t[5] - t[3] + t[7] - t[6];
+		base2[k] = t[7] - t[3];
+	}
+
+	printf("set: %d RESV_SET of maximum and as many baselines\n", iters);
+	if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+		bench_die("RESV_NEW: %d %s", b.err, b.extack);
+	cgx_path(path, sizeof(path), CG, "memory.max");
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		bench_die("cannot open %s", path);
+	for (i = 0; i < total; i++) {
+		const char *val = maxs[i & 1];
+
+		k = i - WARMUP;
+		t[0] = bench_now_ns();
+		if (set_max(&b, i & 1 ? MAXIMUM : MAXIMUM2))
+			bench_die("RESV_SET: %d %s", b.err, b.extack);
+		t[1] = bench_now_ns();
+		if (bnl_getfamily(&b))
+			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
+		by_hand("memory.max", val);
+		t[2] = bench_now_ns();
+		/* What a module keeping the file open would pay instead. */
+		if (pwrite(fd, val, strlen(val), 0) != (ssize_t)strlen(val))
+			bench_die("write to an open memory.max failed");
+		t[3] = bench_now_ns();
+		by_hand("memory.max", val);
+		t[4] = bench_now_ns();
+		if (bnl_host(&b, &host))
+			bench_die("HOST_GET: %d", b.err);
+		t[5] = bench_now_ns();
+		if (k < 0)
+			continue;
+		set[k] = t[1] - t[0];
+		sbase[k] = t[2] - t[1];
+		sopen[k] = t[3] - t[2];
+		sfile[k] = t[4] - t[3];
+		hget[k] = t[5] - t[4];
+	}
+	close(fd);
+	if (bnl_del(&b, CG))
+		bench_die("RESV_DEL: %d %s", b.err, b.extack);
+	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+	bnl_close(&b);
+	cgx_rmdir(CG);
+
+	p_pair = bench_pct(pair, iters, 50);
+	p_base1 = bench_pct(base1, iters, 50);
+	p_base2 = bench_pct(base2, iters, 50);
+	p_set = bench_pct(set, iters, 50);
+	p_sbase = bench_pct(sbase, iters, 50);
+
+	printf("  p50 RESV_NEW + RESV_DEL       %9.1f us (p90 %.1f)\n",
+	       US(p_pair), US(bench_pct(pair, iters, 90)));
+	printf("    RESV_NEW alone              %9.1f us\n",
+	       US(bench_pct(nnew, iters, 50)));
+	printf("    RESV_DEL alone              %9.1f us\n",
+	       US(bench_pct(ndel, iters, 50)));
+	printf("  p50 baseline (1 GETFAMILY)    %9.1f us (p90 %.1f)\n",
+	       US(p_base1), US(bench_pct(base1, iters, 90)));
+	printf("    GETFAMILY with ACK          %9.1f us\n",
+	       US(bench_pct(gf, iters, 50)));
+	printf("    NEW's 4 reads + 4 writes    %9.1f us\n",
+	       US(bench_pct(fnew, iters, 50)));
+	printf("    DEL's 4 writes              %9.1f us\n",
+	       US(bench_pct(fdel, iters, 50)));
+	printf("  p50 baseline (2 GETFAMILY)    %9.1f us\n", US(p_base2));
+	printf("  add_del_ratio                 %9.3f (%.3f against 2 requests)\n",
+	       (double)p_pair / p_base1, (double)p_pair / p_base2);
+	printf("  p50 RESV_SET maximum          %9.1f us (p90 %.1f)\n",
+	       US(p_set), US(bench_pct(set, iters, 90)));
+	printf("  p50 GETFAMILY + memory.max    %9.1f us\n", US(p_sbase));
+	printf("    open+write+close memory.max %9.1f us\n",
+	       US(bench_pct(sfile, iters, 50)));
+	printf("    write to it kept open       %9.1f us\n",
+	       US(bench_pct(sopen, iters, 50)));
+	printf("    HOST_GET with ACK           %9.1f us\n",
+	       US(bench_pct(hget, iters, 50)));
+	printf("  set_ratio                     %9.3f\n",
+	       (double)p_set / p_sbase);
+
+	bench_result("add_del_ratio", (double)p_pair / p_base1);
+	bench_result("set_ratio", (double)p_set / p_sbase);
+	bench_result("x_add_del_ratio_2req", (double)p_pair / p_base2);
+	bench_result("x_add_del_us", US(p_pair));
+	bench_result("x_new_us", US(bench_pct(nnew, iters, 50)));
+	bench_result("x_del_us", US(bench_pct(ndel, iters, 50)));
+	bench_result("x_add_del_base_us", US(p_base1));
+	bench_result("x_add_del_base2_us", US(p_base2));
+	bench_result("x_getfamily_us", US(bench_pct(gf, iters, 50)));
+	bench_result("x_new_files_us", US(bench_pct(fnew, iters, 50)));
+	bench_result("x_del_files_us", US(bench_pct(fdel, iters, 50)));
+	bench_result("x_set_us", US(p_set));
+	bench_result("x_set_base_us", US(p_sbase));
+	bench_result("x_file_write_us", US(bench_pct(sfile, iters, 50)));
+	bench_result("x_file_write_open_us", US(bench_pct(sopen, iters, 50)));
+	bench_result("x_host_get_us", US(bench_pct(hget, iters, 50)));
+	bench_result("x_iterations", iters);
+	(void)argc;
+	(void)argv;
+	return 0;
+}

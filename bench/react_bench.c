@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The balancer with real workloads: how many periods a burst waits for
+ * its target, and a recorded run of two workloads for the plot.
+ *
+ * reaction_periods: a running reservation (startup 64 MiB, minimum
+ * 32 MiB, maximum 1 GiB, buffer 20%) whose group is idle and whose target
+ * has settled at its minimum; a workload in it then allocates and keeps
+ * touching a burst of 192 MiB.  Counted are the balancer passes from the
+ * start of the burst until the target first reaches burst x (1 + buffer),
+ * 230 MiB: the passes are the memresv_tick trace events, stamped with the
+ * monotonic clock (trace_clock "mono") so they compare with the start of
+ * the burst; without tracefs, elapsed time over the period.  The period is
+ * the default, 1 s; the median of three bursts.
+ *
+ * The recorded run: host capacity narrowed to 512 MiB; reservations A
+ * (weight 3000) and B (weight 1000), each startup 64 MiB, minimum 32 MiB,
+ * maximum 768 MiB; the period 500 ms.  A grows to 320 MiB, B then grows
+ * to 320 MiB too (together more than the capacity), A shrinks to 64 MiB,
+ * B shrinks to 96 MiB.  Every period both are read with RESV_GET and a
+ * line goes to build/bench/balancer.csv.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "bench.h"
+#include "bnl.h"
+#include "cgx.h"
+
+#define TRACE		"/sys/kernel/tracing/"
+#define HOG_SPAN	(1024 * MiB)
+
+/* A workload that keeps touching the first *want bytes of its memory. */
+struct hog {
+	pid_t pid;
+	volatile uint64_t *want;
+};
+
+static void hog_main(const char *cg, volatile uint64_t *want)
+{
+	uint64_t have = 0, w, off;
+	char buf[32];
+	char *mem;
+
+	snprintf(buf, sizeof(buf), "%d", getpid());
+	if (cgx_write(cg, "cgroup.procs", buf))
+		_exit(1);
+	mem = mmap(NULL, HOG_SPAN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		_exit(1);
+	for (;;) {
+		w = *want;
+		if (w < have)
+			madvise(mem + w, have - w, MADV_DONTNEED);
+		have = w;
+		for (off = 0; off < w && off < HOG_SPAN; off += 4096) {
+			mem[off]++;
+			if (*want < w)
+				break;
+		}
+		if (!w)
+			usleep(10000);
+	}
+}
+
+static void hog_start(struct hog *h, const char *cg)
+{
+	h->want = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (h->want == MAP_FAILED)
+		bench_die("mmap");
+	*h->want = 0;
+	h->pid = fork();
+	if (h->pid < 0)
+		bench_die("fork");
+	if (!h->pid)
+		hog_main(cg, h->want);
+}
+
+static void hog_stop(struct hog *h)
+{
+	if (h->pid > 0) {
+		kill(h->pid, SIGKILL);
+		waitpid(h->pid, NULL, 0);
+	}
+	h->pid = -1;
+	munmap((void *)h->want, 4096);
+}
+
+static int trace_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), TRACE "%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) < 0 ? -1 : 0;
+	close(fd);
+	return ret;
+}
+
+/* Balancer passes stamped in (t0, t1], from the memresv_tick events. */
+static int passes_between(uint64_t t0, uint64_t t1)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(TRACE "trace", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "memresv_tick:");
+		double ts;
+		uint64_t ns;
+
+		if (!p)
+			continue;
+		/* "...  [001] .....  1234.567890: memresv_tick: ..." */
+		*p = '\0';
+		p = strrchr(line, ':');
+		if (!p)
+			continue;
+		*p = '\0';
+		p = strrchr(line, ' ');
+		if (!p)
+			continue;
+		ts = strtod(p + 1, NULL);
+		ns = (uint64_t)(ts * 1e9);
+		if (ns > t0 && ns <= t1)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static const char *react_cg = "memresv-bench-react";
+
+static double reaction(struct bnl *b, bool traced)
+{
+	const uint64_t burst = 192 * MiB, want = burst + burst / 5;
+	struct bnl_attrs a;
+	struct hog h;
+	uint64_t t0, t1;
+	int i, passes;
+
+	if (bnl_new(b, react_cg, 64 * MiB, 32 * MiB, 1024 * MiB, 0) ||
+	    bnl_ready(b, react_cg))
+		bench_die("RESV_NEW/READY %s: %d %s", react_cg, b->err,
+			  b->extack);
+	hog_start(&h, react_cg);
+	/* Idle until the target has come down to the minimum. */
+	for (i = 0; i < 100; i++) {
+		bnl_get(b, react_cg, &a);
+		if (a.val[MEMRESV_A_TARGET] <= 32 * MiB)
+			break;
+		bench_sleep_ms(100);
+	}
+	/* Start at a random point of the period. */
+	bench_sleep_ms(rand() % 1000);
+	if (traced)
+		trace_write("trace", "");
+	t0 = bench_now_ns();
+	*h.want = burst;
+	for (i = 0; i < 6000; i++) {
+		bnl_get(b, react_cg, &a);
+		if (a.val[MEMRESV_A_TARGET] >= want)
+			break;
+		bench_sleep_ms(10);
+	}
+	t1 = bench_now_ns();
+	passes = traced ? passes_between(t0, t1) : -1;
+	if (passes < 0)
+		passes = (int)((t1 - t0 + 999999999ULL) / 1000000000ULL);
+	printf("  burst of %llu MiB: target %llu MiB after %.2f s, %d balancer passes\n",
+	       (unsigned long long)(burst >> 20),
+	       (unsigned long long)(a.val[MEMRESV_A_TARGET] >> 20),
+	       (t1 - t0) / 1e9, passes);
+	hog_stop(&h);
+	if (bnl_del(b, react_cg))
+		bench_die("RESV_DEL %s: %d %s", react_cg, b->err, b->extack);
+	return passes;
+}
+
+static void record(struct bnl *b, uint64_t total, const char *csv)
+{
+	static const struct {
+		double at;	/* seconds */
+		int who;	/* 0: A, 1: B */
+		uint64_t want;
+	} script[] = {
+		{ 3, 0, 320 * MiB },
+		{ 15, 1, 320 * MiB },
+		{ 30, 0, 64 * MiB },
+		{ 42, 1, 96 * MiB },
+	};
+	const char *cg[2] = { "memresv-bench-a", "memresv-bench-b" };
+	const double end = 54, period = 0.5;
+	struct bnl_attrs a[2];
+	struct hog h[2];
+	uint64_t t0, next;
+	size_t step = 0;
+	double t;
+	FILE *f;
+	int i;
+
+	f = fopen(csv, "w");
+	if (!f)
+		bench_die("cannot write %s", csv);
+	for (i = 0; i < 2; i++) {
+		if (cgx_mkdir(cg[i]))
+			bench_die("cannot create %s", cg[i]);
+	}
+	if (bnl_set_reserve(b, total - 512 * MiB))
+		bench_die("HOST_SET reserve: %d %s", b->err, b->extack);
+	bnl_set_period(b, 500);
+	for (i = 0; i < 2; i++) {
+		if (bnl_new(b, cg[i], 64 * MiB, 32 * MiB, 768 * MiB,
+			    i ? 1000 : 3000) || bnl_ready(b, cg[i]))
+			bench_die("RESV_NEW/READY %s: %d %s", cg[i], b->err,
+				  b->extack);
+		hog_start(&h[i], cg[i]);
+	}
+	fprintf(f, "# seconds, then for A and B: target, usage, demand (MiB); capacity 512 MiB\n");
+	fprintf(f, "# t,a_target,a_usage,a_demand,b_target,b_usage,b_demand\n");
+	printf("  recording A and B for %.0f s\n", end);
+	t0 = bench_now_ns();
+	for (next = t0; ; next += (uint64_t)(period * 1e9)) {
+		uint64_t now = bench_now_ns();
+
+		if (next > now)
+			bench_sleep_ms((next - now) / 1000000);
+		t = (bench_now_ns() - t0) / 1e9;
+		if (t > end)
+			break;
+		while (step < sizeof(script) / sizeof(script[0]) &&
+		       script[step].at <= t) {
+			*h[script[step].who].want = script[step].want;
+			step++;
+		}
+		for (i = 0; i < 2; i++)
+			bnl_get(b, cg[i], &a[i]);
+		fprintf(f, "%.2f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", t,
+			a[0].val[MEMRESV_A_TARGET] / (double)MiB,
+			a[0].val[MEMRESV_A_CURRENT] / (double)MiB,
+			a[0].val[MEMRESV_A_DEMAND] / (double)MiB,
+			a[1].val[MEMRESV_A_TARGET] / (double)MiB,
+			a[1].val[MEMRESV_A_CURRENT] / (double)MiB,
+			a[1].val[MEMRESV_A_DEMAND] / (double)MiB);
+	}
+	fclose(f);
+	for (i = 0; i < 2; i++) {
+		if (cgx_key(cg[i], "memory.events", "oom_kill"))
+			printf("  warning: %s had an OOM kill\n", cg[i]);
+		hog_stop(&h[i]);
+		bnl_del(b, cg[i]);
+		cgx_rmdir(cg[i]);
+	}
+	printf("  written %s\n", csv);
+}
+
+int main(int argc, char **argv)
+{
+	const char *csv = argc > 1 ? argv[1] : "build/bench/balancer.csv";
+	struct bnl_attrs host;
+	double v[3];
+	bool traced;
+	struct bnl b;
+	int i;
+
+	bench_open_results();
+	srand(1);
+	if (bnl_open(&b) || bnl_host(&b, &host))
+		bench_die("cannot talk to the memresv family (module loaded?)");
+	if (cgx_mkdir(react_cg))
+		bench_die("cannot create %s", react_cg);
+	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+
+	traced = !trace_write("trace_clock", "mono") &&
+		 !trace_write("events/memresv/memresv_tick/enable", "1");
+	printf("reaction: periods from a burst to target >= burst x 1.2 (%s)\n",
+	       traced ? "passes counted from trace events" :
+	       "elapsed time over the period");
+	for (i = 0; i < 3; i++)
+		v[i] = reaction(&b, traced);
+	if (traced) {
+		trace_write("events/memresv/memresv_tick/enable", "0");
+		trace_write("trace_clock", "local");
+	}
+	bench_result("reaction_periods", bench_median(v, 3));
+	cgx_rmdir(react_cg);
+
+	record(&b, host.val[MEMRESV_A_HOST_TOTAL], csv);
+	bnl_set_reserve(&b, host.val[MEMRESV_A_HOST_RESERVE]);
+	bnl_set_period(&b, host.val[MEMRESV_A_HOST_PERIOD_MS]);
+	bnl_close(&b);
+	return 0;
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memresv with many reservations: kernel memory per reservation, the
+ * balancer pass at 100, 1,000 and 10,000, and the dump rate.
+ *
+ * bytes_per_reservation: the groups are created first and their memory.*
+ * files opened once from user space (so that the dentries and inodes of
+ * the files memresv opens exist already), the system settles, and
+ * /proc/meminfo's Slab is read; then the reservations are added (RESV_NEW
+ * and RESV_READY, the balancer parked at a 60 s period), the system settles
+ * again and Slab is read again.  The difference over the number of
+ * reservations is what memresv itself keeps per reservation; the caches
+ * that grew most (/proc/slabinfo) say what it is.
+ *
+ * tick_*_ms: MEMRESV_A_HOST_TICK_NS, the wall time of the last balancer
+ * pass as the module measures it.  Setting the period runs a pass at once:
+ * the period is set to 1 s and back to 60 s, each followed by 0.5 s of
+ * waiting and a HOST_GET; the median of five such passes.  All
+ * reservations are running and idle (empty groups).
+ *
+ * dump_10k_per_s: RESV_GET dumps through libnl, every reply parsed into
+ * its attributes (genlmsg_parse(), as the memresv tool does), on a socket
+ * with libnl's defaults; the median of five.  The same dump is also timed
+ * without parsing, and with plain recv() into a 32 KiB buffer, to split
+ * the cost between the kernel and the client.
+ */
+#include <ctype.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+#include <sys/socket.h>
+
+#include "bench.h"
+#include "bnl.h"
+#include "cgx.h"
+#include "ftrace.h"
+#include "policy.h"
+
+#define PARENT		"memresv-bench-scale"
+#define RUNS		5
+#define TICKS		7
+
+static int nr;
+static char (*names)[48];
+
+static const char *const files[] = {
+	"memory.min", "memory.high", "memory.max", "memory.swap.max",
+};
+
+/* ------------------------------------------------------------------ */
+/* Kernel memory                                                      */
+/* ------------------------------------------------------------------ */
+
+struct slab_cache {
+	char name[64];
+	long long bytes;
+};
+
+struct mem_snap {
+	long long slab, sreclaimable, sunreclaim, percpu, vmalloc;
+	struct slab_cache *caches;
+	int ncaches;
+};
+
+static long long meminfo_kb(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? atoll(p + strlen(key)) : 0;
+}
+
+static void snap_take(struct mem_snap *s)
+{
+	char buf[8192], line[512];
+	size_t n;
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		bench_die("cannot read /proc/meminfo");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	s->slab = meminfo_kb(buf, "\nSlab:") * 1024;
+	s->sreclaimable = meminfo_kb(buf, "\nSReclaimable:") * 1024;
+	s->sunreclaim = meminfo_kb(buf, "\nSUnreclaim:") * 1024;
+	s->percpu = meminfo_kb(buf, "\nPercpu:") * 1024;
+	s->vmalloc = meminfo_kb(buf, "\nVmallocUsed:") * 1024;
+
+	f = fopen("/proc/slabinfo", "r");
+	if (!f)
+		return;
+	s->caches = calloc(512, sizeof(*s->caches));
+	while (s->caches && s->ncaches < 512 && fgets(line, sizeof(line), f)) {
+		struct slab_cache *c = &s->caches[s->ncaches];
+		long long active, total, size;
+
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		if (sscanf(line, "%63s %lld %lld %lld", c->name, &active, &total,
+			   &size) != 4)
+			continue;
+		c->bytes = active * size;
+		s->ncaches++;
+	}
+	fclose(f);
+}
+
+/* The caches that grew most between @a and @b, into the results. */
+static void snap_top(const struct mem_snap *a, const struct mem_snap *b)
+{
+	struct slab_cache top[4] = {};
+	int i, j, k;
+
+	for (i = 0; i < b->ncaches; i++) {
+		long long before = 0, d;
+
+		for (j = 0; j < a->ncaches; j++)
+			if (!strcmp(a->caches[j].name, b->caches[i].name))
+				before = a->caches[j].bytes;
+		d = b->caches[i].bytes - before;
+		for (k = 0; k < 4; k++) {
+			if (d <= top[k].bytes)
+				continue;
+			memmove(&top[k + 1], &top[k], (3 - k) * sizeof(top[0]));
+			snprintf(top[k].name, sizeof(top[k].name), "%s",
+				 b->caches[i].name);
+			top[k].bytes = d;
+			break;
+		}
+	}
+	for (k = 0; k < 4 && top[k].bytes > 0; k++) {
+		char key[128];
+
+		printf("    slabinfo %-24s +%7.1f bytes per reservation\n",
+		       top[k].name, (double)top[k].bytes / nr);
+		snprintf(key, sizeof(key), "x_slab_%.63s", top[k].name);
+		for (i = 0; key[i]; i++)
+			if (!isalnum((unsigned char)key[i]))
+				key[i] = '_';
+		bench_result(key, (double)top[k].bytes / nr);
+	}
+}
+
+static void settle(void)
+{
+	sync();
+	bench_sleep_ms(2000);
+}
+
+/* ------------------------------------------------------------------ */
+/* Balancer pass                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The median of TICKS passes; *@min gets the fastest. */
+static double tick_ms(struct bnl *b, double *min)
+{
+	double v[TICKS], ms;
+	struct bnl_attrs h;
+	int i;
+
+	for (i = 0; i < TICKS; i++) {
+		if (bnl_set_period(b, i % 2 ? MEMRESV_PERIOD_MAX :
+				   MEMRESV_PERIOD_DEFAULT))
+			bench_die("HOST_SET period: %d %s", b->err, b->extack);
+		bench_sleep_ms(500);
+		if (bnl_host(b, &h))
+			bench_die("HOST_GET: %d", b->err);
+		v[i] = h.val[MEMRESV_A_HOST_TICK_NS] / 1e6;
+	}
+	bnl_set_period(b, MEMRESV_PERIOD_MAX);
+	bench_sleep_ms(500);
+	ms = bench_median(v, TICKS);
+	*min = v[0];
+	return ms;
+}
+
+/* The policy arithmetic of a pass on its own, in user space here. */
+static double policy_ms(int n)
+{
+	struct memresv_balance_entry *e = calloc(n, sizeof(*e));
+	struct memresv_balance_params p = {
+		.capacity = 1ULL << 31,
+		.shrink_step = 32 * MiB,
+		.hysteresis = 2 * MiB,
+	};
+	double v[RUNS];
+	uint64_t t0;
+	int i, r;
+
+	if (!e)
+		bench_die("out of memory");
+	for (r = 0; r < RUNS; r++) {
+		for (i = 0; i < n; i++)
+			e[i] = (struct memresv_balance_entry){
+				.guarantee = 4096, .maximum = 4096,
+				.buffer = 20, .weight = 5000, .target = 4096,
+			};
+		t0 = bench_now_ns();
+		memresv_policy_balance(e, n, &p);
+		v[r] = (bench_now_ns() - t0) / 1e6;
+	}
+	free(e);
+	return bench_median(v, RUNS);
+}
+
+static void report_tick(struct bnl *b, int n, const char *key)
+{
+	double min, ms = tick_ms(b, &min), pol = policy_ms(n);
+	char x[64];
+
+	printf("  balancer pass, %5d idle reservations: %8.3f ms, fastest %.3f ms (%.2f us each; policy arithmetic alone %.3f ms)\n",
+	       n, ms, min, ms * 1e3 / n, pol);
+	bench_result(key, ms);
+	snprintf(x, sizeof(x), "x_tick_min_%d_ms", n);
+	bench_result(x, min);
+	snprintf(x, sizeof(x), "x_policy_%d_ms", n);
+	bench_result(x, pol);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dump                                                               */
+/* ------------------------------------------------------------------ */
+
+struct dump_parsed {
+	long n;
+	uint64_t sum;		/* keeps the parse from being optimised out */
+};
+
+static void dump_parse(struct nlattr **tb, void *arg)
+{
+	struct dump_parsed *d = arg;
+	struct bnl_attrs a;
+
+	bnl_to_attrs(tb, &a);
+	if (tb[MEMRESV_A_CGROUP])
+		d->sum += strlen(nla_get_string(tb[MEMRESV_A_CGROUP]));
+	d->sum += a.val[MEMRESV_A_TARGET] + a.val[MEMRESV_A_CGROUP_ID];
+	d->n++;
+}
+
+static void dump_count(struct nlattr **tb, void *arg)
+{
+	((struct dump_parsed *)arg)->n++;
+}
+
+/* libnl, parsed or only counted; returns messages per second. */
+static double dump_libnl(bool parse, long *msgs)
+{
+	struct dump_parsed d = {};
+	struct bnl b;
+	uint64_t t0, t1;
+
+	if (bnl_open(&b))
+		bench_die("cannot open a netlink socket");
+	t0 = bench_now_ns();
+	if (bnl_call(&b, bnl_msg(&b, MEMRESV_CMD_RESV_GET, NLM_F_DUMP, NULL),
+		     parse ? dump_parse : dump_count, &d))
+		bench_die("dump: %d", b.err);
+	t1 = bench_now_ns();
+	bnl_close(&b);
+	*msgs = d.n;
+	return d.n / ((t1 - t0) / 1e9);
+}
+
+/* recv() into a @size buffer, walking only the message headers. */
+static double dump_raw(size_t size, long *msgs, long *bytes)
+{
+	char *buf = malloc(size);
+	struct nlmsghdr *nlh;
+	struct bnl b;
+	uint64_t t0, t1;
+	long n = 0, total = 0;
+	bool done = false;
+	ssize_t len;
+
+	if (!buf || bnl_open(&b))
+		bench_die("cannot open a netlink socket");
+	t0 = bench_now_ns();
+	if (nl_send_auto(b.sk, bnl_msg(&b, MEMRESV_CMD_RESV_GET, NLM_F_DUMP,
+				       NULL)) < 0)
+		bench_die("cannot send the dump request");
+	while (!done) {
+		len = recv(bnl_fd(&b), buf, size, 0);
+		if (len < 0)
+			bench_die("recv: %s", strerror(errno));
+		total += len;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR)
+				done = true;
+			else
+				n++;
+		}
+	}
+	t1 = bench_now_ns();
+	bnl_close(&b);
+	free(buf);
+	*msgs = n;
+	*bytes = total;
+	return n / ((t1 - t0) / 1e9);
+}
+
+static void report_dump(void)
+{
+	double full[RUNS], count[RUNS], raw[RUNS], raw4[RUNS];
+	long msgs = 0, bytes = 0, m;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		full[i] = dump_libnl(true, &msgs);
+		if (msgs != nr)
+			bench_die("dump returned %ld reservations, not %d", msgs, nr);
+		count[i] = dump_libnl(false, &m);
+		raw[i] = dump_raw(32768, &m, &bytes);
+		raw4[i] = dump_raw(4096, &m, &bytes);
+	}
+	printf("  dump of %d: %9.0f /s through libnl, parsed\n", nr,
+	       bench_median(full, RUNS));
+	printf("              %9.0f /s through libnl, not parsed\n",
+	       bench_median(count, RUNS));
+	printf("              %9.0f /s recv() into 32 KiB, %ld bytes a message\n",
+	       bench_median(raw, RUNS), m ? bytes / m : 0);
+	printf("              %9.0f /s recv() into 4 KiB\n",
+	       bench_median(raw4, RUNS));
+	bench_result("dump_10k_per_s", bench_median(full, RUNS));
+	bench_result("x_dump_noparse_per_s", bench_median(count, RUNS));
+	bench_result("x_dump_raw32k_per_s", bench_median(raw, RUNS));
+	bench_result("x_dump_raw4k_per_s", bench_median(raw4, RUNS));
+	bench_result("x_dump_msg_bytes", m ? (double)bytes / m : 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Where the time goes (function_graph; optional)                     */
+/* ------------------------------------------------------------------ */
+
+#define NFNS(a)	((int)(sizeof(a) / sizeof((a)[0])))
+
+static void profile_tick(struct bnl *b, int n)
+{
+	struct ft_fn fns[] = {
+		{ .name = "memresv_balancer_run" },
+		{ .name = "memresv_cgfs_sample" },
+		{ .name = "memresv_policy_balance" },
+		{ .name = "memresv_resv_account" },
+		{ .name = "memresv_ledger_verify" },
+		{ .name = "memresv_resv_put" },
+	};
+
+	if (!ft_start(fns, NFNS(fns)))
+		return;
+	bnl_set_period(b, MEMRESV_PERIOD_DEFAULT);
+	bench_sleep_ms(600);
+	ft_collect(fns, NFNS(fns));
+	bnl_set_period(b, MEMRESV_PERIOD_MAX);
+	bench_sleep_ms(500);
+	printf("  one balancer pass with %d reservations, traced:\n", n);
+	ft_report("tick", fns, NFNS(fns));
+}
+
+static void profile_dump(void)
+{
+	struct ft_fn fns[] = {
+		{ .name = "memresv_nl_resv_dump" },
+		{ .name = "memresv_nl_fill_resv" },
+		{ .name = "kernfs_path_from_node" },
+		{ .name = "memresv_cgfs_usage" },
+		{ .name = "memresv_cgfs_swap_usage" },
+	};
+	long m, bytes;
+
+	if (!ft_start(fns, NFNS(fns)))
+		return;
+	dump_raw(32768, &m, &bytes);
+	ft_collect(fns, NFNS(fns));
+	printf("  one dump (recv() into 32 KiB), traced:\n");
+	ft_report("dump", fns, NFNS(fns));
+}
+
+/* ------------------------------------------------------------------ */
+
+static void verify_ledger(const char *on)
+{
+	int fd = open("/sys/module/memresv/parameters/verify_ledger", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, on, 1) != 1)
+			perror("verify_ledger");
+		close(fd);
+	}
+}
+
+int main(void)
+{
+	const char *env = getenv("MEMRESV_BENCH_N");
+	struct mem_snap s0, s1, s2;
+	char buf[64];
+	uint64_t t0;
+	struct bnl b;
+	int i, j;
+	long page = sysconf(_SC_PAGESIZE);
+
+	bench_open_results();
+	nr = env ? atoi(env) : 10000;
+	names = calloc(nr, sizeof(*names));
+	if (!names)
+		bench_die("out of memory");
+	if (bnl_open(&b))
+		bench_die("cannot talk to the memresv family (module loaded?)");
+	verify_ledger("0");
+	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
+
+	t0 = bench_now_ns();
+	if (cgx_mkdir(PARENT) ||
+	    cgx_write(PARENT, "cgroup.subtree_control", "+memory"))
+		bench_die("cannot create %s with the memory controller", PARENT);
+	for (i = 0; i < nr; i++) {
+		snprintf(names[i], sizeof(names[i]), PARENT "/g%05d", i);
+		if (cgx_mkdir(names[i]))
+			bench_die("cannot create %s", names[i]);
+		for (j = 0; j < 4; j++)
+			cgx_read(names[i], files[j], buf, sizeof(buf));
+	}
+	printf("scale: %d groups created in %.1f s\n", nr,
+	       (bench_now_ns() - t0) / 1e9);
+
+	settle();
+	snap_take(&s0);
+	t0 = bench_now_ns();
+	for (i = 0; i < nr; i++) {
+		if (bnl_new(&b, names[i], page, page, page, 0))
+			bench_die("RESV_NEW %s: %d %s", names[i], b.err, b.extack);
+		if (bnl_ready(&b, names[i]))
+			bench_die("RESV_READY %s: %d %s", names[i], b.err,
+				  b.extack);
+		if (i + 1 == 100 || i + 1 == 1000) {
+			uint64_t t = bench_now_ns();
+
+			report_tick(&b, i + 1, i + 1 == 100 ? "tick_100_ms" :
+				    "tick_1k_ms");
+			t0 += bench_now_ns() - t;
+		}
+	}
+	printf("  %d reservations added (NEW + READY) in %.1f s\n", nr,
+	       (bench_now_ns() - t0) / 1e9);
+	settle();
+	snap_take(&s1);
+	printf("  kernel memory: Slab %+.1f bytes per reservation (unreclaimable %+.1f, reclaimable %+.1f; percpu %+.1f, vmalloc %+.1f)\n",
+	       (double)(s1.slab - s0.slab) / nr,
+	       (double)(s1.sunreclaim - s0.sunreclaim) / nr,
+	       (double)(s1.sreclaimable - s0.sreclaimable) / nr,
+	       (double)(s1.percpu - s0.percpu) / nr,
+	       (double)(s1.vmalloc - s0.vmalloc) / nr);
+	bench_result("bytes_per_reservation", (double)(s1.slab - s0.slab) / nr);
+	bench_result("x_sunreclaim_per_resv",
+		     (double)(s1.sunreclaim - s0.sunreclaim) / nr);
+	bench_result("x_sreclaimable_per_resv",
+		     (double)(s1.sreclaimable - s0.sreclaimable) / nr);
+	snap_top(&s0, &s1);
+
+	report_tick(&b, nr, "tick_10k_ms");
+	profile_tick(&b, nr);
+	report_dump();
+	profile_dump();
+
+	t0 = bench_now_ns();
+	for (i = 0; i < nr; i++)
+		if (bnl_del(&b, names[i]))
+			bench_die("RESV_DEL %s: %d %s", names[i], b.err, b.extack);
+	printf("  %d reservations deleted in %.1f s\n", nr,
+	       (bench_now_ns() - t0) / 1e9);
+	settle();
+	snap_take(&s2);
+	printf("  after deleting them: Slab %+.1f bytes per reservation against before\n",
+	       (double)(s2.slab - s0.slab) / nr);
+	bench_result("x_slab_after_del_per_resv", (double)(s2.slab - s0.slab) / nr);
+
+	for (i = 0; i < nr; i++)
+		cgx_rmdir(names[i]);
+	cgx_rmdir(PARENT);
+	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+	bnl_close(&b);
+	return 0;
+}
