@@ -284,7 +284,8 @@ FIXTURE_TEARDOWN(paging)
 			    self->host.val[MEMRESV_A_HOST_PAGING_MAX]);
 		nla_put_u32(msg, MEMRESV_A_HOST_PERIOD_MS,
 			    self->host.val[MEMRESV_A_HOST_PERIOD_MS]);
-		EXPECT_EQ(0, mr_do(self->s, msg, &res))
+		/* No EXPECT here: a failed ASSERT leaves the harness armed. */
+		if (mr_do(self->s, msg, &res))
 			TH_LOG("host settings not restored: %s", res.extack);
 	}
 	if (self->verify[0]) {
@@ -420,7 +421,7 @@ TEST_F_TIMEOUT(paging, workload_runs_partly_from_swap, 300)
 {
 	const uint64_t st = 128 * MiB, g = 64 * MiB, touch = 120 * MiB;
 	const char *a = self->cg[0];
-	uint64_t t0, first, again, cur, swp;
+	uint64_t t0, first, cur, swp;
 	struct mr_result res;
 	struct mr_attrs r;
 
@@ -456,12 +457,53 @@ TEST_F_TIMEOUT(paging, workload_runs_partly_from_swap, 300)
 	EXPECT_EQ(MEMRESV_STATE_PAGING, r.val[MEMRESV_A_STATE]);
 	EXPECT_GT(r.val[MEMRESV_A_SWAP_CURRENT], 0);
 
-	/* A second pass runs from RAM and swap alike, still no OOM kill. */
-	t0 = now_ms();
-	ASSERT_TRUE(hog_again(self->cmd[0]));
+	ASSERT_LEDGER(self->s);
+}
+
+/*
+ * While paging the group holds startup = g in RAM plus the grant in swap,
+ * so a workload may touch nearly all of it again and again, as a guest
+ * does with the memory it booted with.
+ *
+ * KNOWN KERNEL BUG (fails on 6.12; passes on 6.1 with little margin): the
+ * module writes memory.swap.max = swap_max + grant, but a page read back
+ * from swap stays in the swap cache, charged to memory and to swap at once,
+ * until the kernel frees its slot.  A second pass over a working set of
+ * g + 40 MiB (g = 64 MiB) peaks at 77 MiB of swap charge on 6.12 (65 MiB on
+ * 6.1); with memory.swap.max = 64 MiB swap-out fails (memory.swap.events
+ * "max") and the memcg OOM-kills the workload, well inside its startup.
+ * The same happens with the cgroup files set by hand, without memresv.
+ */
+TEST_F_TIMEOUT(paging, workload_touches_its_startup_again, 300)
+{
+	const uint64_t st = 128 * MiB, g = 64 * MiB, touch = 120 * MiB;
+	const char *a = self->cg[0];
+	struct mr_result res;
+	uint64_t t0;
+	int pass;
+
+	NEED_SWAP();
+	ASSERT_EQ(0, narrow(self->s, &self->host, g));
+	ASSERT_EQ(0, add(self->s, a, st, 32 * MiB, 256 * MiB,
+			 MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res))
+		TH_LOG("%s", res.extack);
+	ASSERT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
+	self->pid[0] = hog_start(a, touch, &self->cmd[0], &self->ack[0]);
+	ASSERT_GT(self->pid[0], 0);
 	ASSERT_TRUE(hog_wait(self->ack[0], 240000));
-	again = now_ms() - t0;
-	TH_LOG("touched it again in %llu ms", (unsigned long long)again);
+	for (pass = 1; pass <= 2; pass++) {
+		t0 = now_ms();
+		ASSERT_TRUE(hog_again(self->cmd[0]));
+		ASSERT_TRUE(hog_wait(self->ack[0], 240000))
+			TH_LOG("pass %d: the workload died (oom_kill %llu, swap.events max %llu, swap.current %llu MiB)",
+			       pass,
+			       (unsigned long long)cg_key(a, "memory.events", "oom_kill"),
+			       (unsigned long long)cg_key(a, "memory.swap.events", "max"),
+			       (unsigned long long)(cg_u64(a, "memory.swap.current") >> 20));
+		TH_LOG("pass %d over %llu MiB took %llu ms", pass,
+		       (unsigned long long)(touch >> 20),
+		       (unsigned long long)(now_ms() - t0));
+	}
 	EXPECT_EQ(0, cg_key(a, "memory.events", "oom_kill"));
 	EXPECT_EQ(0, kill(self->pid[0], 0));
 	ASSERT_LEDGER(self->s);
