@@ -77,6 +77,8 @@ static inline void bench_open_results(void)
 {
 	const char *path = getenv("MEMRESV_BENCH_OUT");
 
+	/* Progress as it happens, also through the VM's console pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (path && *path) {
 		bench_results = fopen(path, "a");
 		if (!bench_results)

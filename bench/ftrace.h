@@ -8,7 +8,12 @@
  * them (a few microseconds a call under emulation).  The cost of a near
  * empty function (memresv_resv_put(), say) is that overhead: the figures
  * are shares, not exact times.  Everything here is optional: without
- * tracefs, or when a function cannot be traced, the profile is skipped.
+ * tracefs the profile is skipped, and so is a function that cannot be
+ * traced.
+ *
+ * Trace few calls: under emulation, function_graph on a function called
+ * 10,000 times in one balancer pass kept the pass running for minutes (a
+ * soft lockup report, which fails the VM run).
  */
 #ifndef _MEMRESV_BENCH_FTRACE_H
 #define _MEMRESV_BENCH_FTRACE_H
@@ -65,11 +70,9 @@ static inline bool ft_start(struct ft_fn *fns, int n)
 	for (i = 0; i < n; i++) {
 		fns[i].calls = 0;
 		fns[i].us = 0;
-		if (ft_write("set_ftrace_filter", fns[i].name, O_APPEND)) {
+		/* A function inlined or not traceable on this kernel: skip it. */
+		if (ft_write("set_ftrace_filter", fns[i].name, O_APPEND))
 			fprintf(stderr, "bench: cannot trace %s\n", fns[i].name);
-			ft_off();
-			return false;
-		}
 	}
 	ft_write("options/funcgraph-tail", "1", 0);
 	ft_write("options/funcgraph-irqs", "0", 0);

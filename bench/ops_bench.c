@@ -30,6 +30,7 @@
 #include "bench.h"
 #include "bnl.h"
 #include "cgx.h"
+#include "ftrace.h"
 
 #define CG		"memresv-bench-ops"
 #define STARTUP		(64 * MiB)
@@ -102,6 +103,39 @@ static int set_max(struct bnl *b, uint64_t max)
 }
 
 #define US(ns)	((ns) / 1e3)
+#define PROFILED	200
+
+/* Where a request's kernel time goes (function_graph; optional). */
+static void profile(struct bnl *b)
+{
+	struct ft_fn fns[] = {
+		{ .name = "memresv_nl_resv_new" },
+		{ .name = "memresv_nl_resv_del" },
+		{ .name = "memresv_nl_resv_set" },
+		{ .name = "memresv_nl_cgroup" },
+		{ .name = "memresv_cgfs_save" },
+		{ .name = "memresv_cgfs_read" },
+		{ .name = "memresv_resv_apply" },
+		{ .name = "memresv_cgfs_restore" },
+		{ .name = "cgfs_open" },
+		{ .name = "cgfs_write_str" },
+		{ .name = "memresv_nl_reply_resv" },
+		{ .name = "memresv_resv_put" },
+	};
+	int i, n = sizeof(fns) / sizeof(fns[0]);
+
+	if (!getenv("MEMRESV_BENCH_PROFILE") || !ft_start(fns, n))
+		return;
+	for (i = 0; i < PROFILED; i++) {
+		if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0) ||
+		    set_max(b, MAXIMUM2) || bnl_del(b, CG))
+			bench_die("request failed while traced: %d %s", b->err,
+				  b->extack);
+	}
+	ft_collect(fns, n);
+	printf("  %d NEW + SET + DEL, traced:\n", PROFILED);
+	ft_report("req", fns, n);
+}
 
 int main(int argc, char **argv)
 {
@@ -225,9 +259,6 @@ int main(int argc, char **argv)
 	close(fd);
 	if (bnl_del(&b, CG))
 		bench_die("RESV_DEL: %d %s", b.err, b.extack);
-	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
-	bnl_close(&b);
-	cgx_rmdir(CG);
 
 	p_pair = bench_pct(pair, iters, 50);
 	p_base1 = bench_pct(base1, iters, 50);
@@ -281,6 +312,11 @@ int main(int argc, char **argv)
 	bench_result("x_file_write_open_us", US(bench_pct(sopen, iters, 50)));
 	bench_result("x_host_get_us", US(bench_pct(hget, iters, 50)));
 	bench_result("x_iterations", iters);
+
+	profile(&b);
+	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+	bnl_close(&b);
+	cgx_rmdir(CG);
 	(void)argc;
 	(void)argv;
 	return 0;

@@ -12,7 +12,7 @@ set output png
 set title "memresv balancer: two workloads on a 512 MiB capacity (period 500 ms; weights A 3000, B 1000)"
 set xlabel "seconds"
 set ylabel "MiB"
-set key top right
+set key at graph 0.99, graph 0.72
 set grid
 set xrange [0:*]
 set yrange [0:560]

@@ -103,35 +103,54 @@ static int trace_write(const char *file, const char *val)
 	return ret;
 }
 
-/* Balancer passes stamped in (t0, t1], from the memresv_tick events. */
-static int passes_between(uint64_t t0, uint64_t t1)
+/* The time stamp of a trace line ("... [001] .....  1234.567890: ev: ..."). */
+static uint64_t trace_stamp(char *line, const char *event)
 {
-	char line[512];
+	char *p = strstr(line, event);
+
+	if (!p)
+		return 0;
+	*p = '\0';
+	p = strrchr(line, ':');
+	if (!p)
+		return 0;
+	*p = '\0';
+	p = strrchr(line, ' ');
+	return p ? (uint64_t)(strtod(p + 1, NULL) * 1e9) : 0;
+}
+
+/*
+ * Balancer passes stamped in (t0, t1], from the memresv_tick events; the
+ * decisions about cgroup @id in that time (memresv_balance) are printed.
+ */
+static int passes_between(uint64_t t0, uint64_t t1, uint64_t id)
+{
+	char line[512], copy[512], want[48], *p;
+	unsigned long long usage, demand, from, to;
 	int n = 0;
 	FILE *f = fopen(TRACE "trace", "r");
+	uint64_t ns;
 
 	if (!f)
 		return -1;
+	snprintf(want, sizeof(want), "cgroup=%llu ", (unsigned long long)id);
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "memresv_tick:");
-		double ts;
-		uint64_t ns;
-
-		if (!p)
-			continue;
-		/* "...  [001] .....  1234.567890: memresv_tick: ..." */
-		*p = '\0';
-		p = strrchr(line, ':');
-		if (!p)
-			continue;
-		*p = '\0';
-		p = strrchr(line, ' ');
-		if (!p)
-			continue;
-		ts = strtod(p + 1, NULL);
-		ns = (uint64_t)(ts * 1e9);
+		memcpy(copy, line, sizeof(copy));
+		ns = trace_stamp(line, "memresv_tick:");
 		if (ns > t0 && ns <= t1)
 			n++;
+		p = strstr(copy, want);
+		if (!p)
+			continue;
+		memcpy(line, copy, sizeof(line));
+		ns = trace_stamp(line, "memresv_balance:");
+		if (ns <= t0 || ns > t1)
+			continue;
+		if (sscanf(p, "cgroup=%*u usage=%llu demand=%llu desired=%*u target=%llu->%llu",
+			   &usage, &demand, &from, &to) == 4)
+			printf("    pass %d: usage %llu MiB, demand %llu MiB, target %llu -> %llu MiB\n",
+			       n + 1, usage >> 20, demand >> 20, from >> 20,
+			       to >> 20);
 	}
 	fclose(f);
 	return n;
@@ -172,7 +191,7 @@ static double reaction(struct bnl *b, bool traced)
 		bench_sleep_ms(10);
 	}
 	t1 = bench_now_ns();
-	passes = traced ? passes_between(t0, t1) : -1;
+	passes = traced ? passes_between(t0, t1, a.val[MEMRESV_A_CGROUP_ID]) : -1;
 	if (passes < 0)
 		passes = (int)((t1 - t0 + 999999999ULL) / 1000000000ULL);
 	printf("  burst of %llu MiB: target %llu MiB after %.2f s, %d balancer passes\n",
@@ -281,12 +300,15 @@ int main(int argc, char **argv)
 
 	traced = !trace_write("trace_clock", "mono") &&
 		 !trace_write("events/memresv/memresv_tick/enable", "1");
+	if (traced)
+		trace_write("events/memresv/memresv_balance/enable", "1");
 	printf("reaction: periods from a burst to target >= burst x 1.2 (%s)\n",
 	       traced ? "passes counted from trace events" :
 	       "elapsed time over the period");
 	for (i = 0; i < 3; i++)
 		v[i] = reaction(&b, traced);
 	if (traced) {
+		trace_write("events/memresv/memresv_balance/enable", "0");
 		trace_write("events/memresv/memresv_tick/enable", "0");
 		trace_write("trace_clock", "local");
 	}
