@@ -58,9 +58,12 @@ lint() {
 step "unit tests" make -s -C "$src" unit
 step "lint" lint
 for k in "${kernels[@]}"; do
+	# The debug kernel runs the same suite several times slower.
+	timeout=1200
+	[ "$k" = debug ] && timeout=2400
 	step "runner self-test on $k" "$src/selftests/vm/test-runner.sh" "$k"
-	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" -- \
-		"$src/selftests/memresv/run-all.sh"
+	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
+		--timeout "$timeout" -- "$src/selftests/memresv/run-all.sh"
 done
 
 line="$passed passed, $failed failed"

@@ -203,7 +203,7 @@ static void log_tick(struct __test_metadata *_metadata, struct mr_sock *s,
 }
 
 /*
- * 10,000 on the distribution kernels; 2,000 on the debug kernel, whose job
+ * 10,000 on the distribution kernels; 500 on the debug kernel, whose job
  * is to catch KASAN, lockdep and kmemleak reports on the same paths, and
  * which is many times slower.  MEMRESV_DUMP_N overrides.
  */
@@ -214,7 +214,7 @@ static int dump_n(void)
 
 	if (n)
 		return atoi(n);
-	return kernel && !strcmp(kernel, "debug") ? 2000 : 10000;
+	return kernel && !strcmp(kernel, "debug") ? 500 : 10000;
 }
 
 FIXTURE(dump) {
