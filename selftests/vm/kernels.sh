@@ -17,6 +17,7 @@
 # Everything but the path asked for goes to stderr.  The Debian kernels are
 # only unpacked with dpkg -x, never installed on this machine.
 set -euo pipefail
+shopt -s nullglob
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${MEMRESV_CACHE:-$HOME/.cache/memresv}
@@ -24,7 +25,7 @@ FRAGMENT=$HERE/debug.config
 SOURCE_PKG=linux-source-6.1
 SOURCE_TARBALL=/usr/src/linux-source-6.1.tar.xz
 # Bump when the way the debug kernel is built changes, to force a rebuild.
-DEBUG_RECIPE=3
+DEBUG_RECIPE=4
 
 log() { echo "kernels.sh: $*" >&2; }
 die() { echo "kernels.sh: error: $*" >&2; exit 1; }
@@ -225,9 +226,13 @@ deb_kdir() {
 
 # --- Debug kernel ---------------------------------------------------------
 
-DEBUG_DIR=$CACHE/debug
-DEBUG_SRC=$DEBUG_DIR/linux
-DEBUG_MODROOT=$DEBUG_DIR/modroot
+# Each configuration gets its own tree, $CACHE/debug/<hash>: checkouts at
+# different commits share the cache without rebuilding over each other, and
+# a module built for one configuration is never booted on another.  A new
+# configuration starts from a copy of the newest tree, so its build is
+# incremental.  The least recently used trees beyond DEBUG_KEEP go.
+DEBUG_TOP=$CACHE/debug
+DEBUG_KEEP=3
 
 source_version() {
 	dpkg-query -W -f='${Version}' "$SOURCE_PKG" 2>/dev/null ||
@@ -242,9 +247,16 @@ debug_hash() {
 	} | sha256sum | cut -d' ' -f1
 }
 
+debug_set_dir() {
+	DEBUG_HASH=$(debug_hash)
+	DEBUG_ID=${DEBUG_HASH:0:16}
+	DEBUG_DIR=$DEBUG_TOP/$DEBUG_ID
+	DEBUG_SRC=$DEBUG_DIR/linux
+	DEBUG_MODROOT=$DEBUG_DIR/modroot
+}
+
 debug_ready() {
-	[[ -f $DEBUG_SRC/.memresv-built ]] &&
-		[[ $(<"$DEBUG_SRC/.memresv-built") == "$(debug_hash)" ]]
+	[[ -f $DEBUG_DIR/.built ]]
 }
 
 # Every CONFIG_ line of the fragment must be in the final .config as
@@ -273,6 +285,20 @@ debug_check_config() {
 		"is missing); see $DEBUG_SRC/.config"
 }
 
+# memblock skips kmemleak tracking for KASAN's shadow "due to high volume"
+# when asked to (arm64 asks); x86's kasan_init in 6.1 does not, so every
+# kmemleak scan reads the whole shadow, an eighth of the guest's memory:
+# about 10 s per GiB under emulation, per scan.  The shadow holds no
+# pointers to scan for.  Fail loudly if the source no longer looks as
+# expected rather than build a kernel with slow scans.
+debug_patch_source() {
+	local f=$DEBUG_SRC/arch/x86/mm/kasan_init_64.c
+	grep -q MEMBLOCK_ALLOC_NOLEAKTRACE "$f" && return 0
+	sed -i 's/__pa(MAX_DMA_ADDRESS), MEMBLOCK_ALLOC_ACCESSIBLE, nid);/__pa(MAX_DMA_ADDRESS), MEMBLOCK_ALLOC_NOLEAKTRACE, nid);/' "$f"
+	grep -q MEMBLOCK_ALLOC_NOLEAKTRACE "$f" ||
+		die "cannot keep kmemleak off KASAN's shadow: $f is not as expected"
+}
+
 debug_make() {
 	make -C "$DEBUG_SRC" ARCH=x86_64 "$@" >>"$DEBUG_DIR/build.log" 2>&1 || {
 		tail -n 40 "$DEBUG_DIR/build.log" >&2
@@ -280,38 +306,94 @@ debug_make() {
 	}
 }
 
+# The newest built tree of the same source, to start a new one from (the
+# single tree of older versions of this script, $CACHE/debug/linux, too).
+debug_seed() {
+	local srcver=$1 d tree best='' best_time=-1 t
+	for d in "$DEBUG_TOP"/*/ "$DEBUG_TOP"; do
+		d=${d%/}
+		if [[ $d == "$DEBUG_TOP" ]]; then
+			tree=$d/linux
+			[[ -f $tree/.memresv-built ]] || continue
+		else
+			tree=$d/linux
+			[[ $d != "$DEBUG_DIR" && -f $d/.built ]] || continue
+		fi
+		[[ $(cat "$tree/.memresv-source" 2>/dev/null) == "$srcver" ]] || continue
+		t=$(stat -c %Y "$d/.used" 2>/dev/null || echo 0)
+		((t > best_time)) || continue
+		best=$tree best_time=$t
+	done
+	[[ -n $best ]] && echo "$best"
+}
+
+# Least recently used trees beyond DEBUG_KEEP, and failed builds, go;
+# a tree whose lock is held is in use.
+debug_prune() {
+	local d fd n=0
+	while read -r _ d; do
+		[[ $d != "$DEBUG_DIR" ]] || continue
+		if [[ -f $d/.built ]]; then
+			n=$((n + 1))
+			((n >= DEBUG_KEEP)) || continue
+		fi
+		exec {fd}>"$CACHE/debug-${d##*/}.lock"
+		if flock -n "$fd"; then
+			log "removing the unused debug kernel tree $d"
+			rm -rf "$d" "$CACHE/debug-${d##*/}.lock"
+		fi
+		exec {fd}>&-
+	done < <(for d in "$DEBUG_TOP"/*/linux; do
+		d=${d%/linux}
+		echo "$(stat -c %Y "$d/.used" 2>/dev/null || echo 0) $d"
+	done | sort -rn)
+}
+
 debug_prepare() {
-	local hash srcver start
+	local srcver start seed seed_fd seed_id
 	mkdir -p "$DEBUG_DIR"
-	lock_kernel debug
+	lock_kernel "debug-$DEBUG_ID"
 	debug_ready && return 0
 	[[ -f $SOURCE_TARBALL ]] ||
 		die "$SOURCE_TARBALL is missing (run scripts/deps.sh install)"
 	start=$SECONDS
-	hash=$(debug_hash)
 	srcver=$(source_version)
 	: >"$DEBUG_DIR/build.log"
-	log "building the debug kernel (log: $DEBUG_DIR/build.log)"
+	log "building the debug kernel $DEBUG_ID (log: $DEBUG_DIR/build.log)"
 
-	if [[ ! -f $DEBUG_SRC/.memresv-source ]] ||
-		[[ $(<"$DEBUG_SRC/.memresv-source") != "$srcver" ]]; then
-		log "unpacking $SOURCE_PKG $srcver"
+	if [[ ! -f $DEBUG_SRC/.memresv-source ]]; then
 		rm -rf "$DEBUG_SRC" "$DEBUG_DIR/.unpack"
 		mkdir -p "$DEBUG_DIR/.unpack"
-		tar -xJf "$SOURCE_TARBALL" -C "$DEBUG_DIR/.unpack"
+		if seed=$(debug_seed "$srcver"); then
+			log "starting from a copy of $seed"
+			# Not while someone builds in it.
+			if [[ $seed == "$DEBUG_TOP/linux" ]]; then
+				exec {seed_fd}>"$CACHE/debug.lock"
+			else
+				seed_id=${seed%/linux}
+				exec {seed_fd}>"$CACHE/debug-${seed_id##*/}.lock"
+			fi
+			flock "$seed_fd"
+			cp -a "$seed" "$DEBUG_DIR/.unpack/linux-source-6.1"
+			exec {seed_fd}>&-
+			rm -f "$DEBUG_DIR/.unpack/linux-source-6.1/.memresv-config" \
+				"$DEBUG_DIR/.unpack/linux-source-6.1/.memresv-built"
+		else
+			log "unpacking $SOURCE_PKG $srcver"
+			tar -xJf "$SOURCE_TARBALL" -C "$DEBUG_DIR/.unpack"
+			echo "$srcver" >"$DEBUG_DIR/.unpack/linux-source-6.1/.memresv-source"
+		fi
 		mv "$DEBUG_DIR/.unpack/linux-source-6.1" "$DEBUG_SRC"
 		rmdir "$DEBUG_DIR/.unpack"
-		echo "$srcver" >"$DEBUG_SRC/.memresv-source"
 	fi
 
-	rm -f "$DEBUG_SRC/.memresv-built"
-	if [[ ! -f $DEBUG_SRC/.memresv-config ]] ||
-		[[ $(<"$DEBUG_SRC/.memresv-config") != "$hash" ]]; then
+	debug_patch_source
+	if [[ ! -f $DEBUG_SRC/.memresv-config ]]; then
 		debug_make tinyconfig
 		cat "$FRAGMENT" >>"$DEBUG_SRC/.config"
 		debug_make olddefconfig
 		debug_check_config
-		echo "$hash" >"$DEBUG_SRC/.memresv-config"
+		echo "$DEBUG_HASH" >"$DEBUG_SRC/.memresv-config"
 	fi
 
 	debug_make -j"$(nproc)" bzImage modules
@@ -321,12 +403,15 @@ debug_prepare() {
 	rm -rf "$DEBUG_MODROOT"
 	debug_make INSTALL_MOD_PATH="$DEBUG_MODROOT" modules_install
 	make -s -C "$DEBUG_SRC" ARCH=x86_64 kernelrelease >"$DEBUG_DIR/release"
-	echo "$hash" >"$DEBUG_SRC/.memresv-built"
-	log "debug kernel $(<"$DEBUG_DIR/release") built in $((SECONDS - start)) s"
+	touch "$DEBUG_DIR/.used" "$DEBUG_DIR/.built"
+	log "debug kernel $DEBUG_ID ($(<"$DEBUG_DIR/release")) built in" \
+		"$((SECONDS - start)) s"
+	debug_prune
 }
 
 debug_ensure() {
 	debug_ready || debug_prepare
+	touch "$DEBUG_DIR/.used"
 }
 
 # --- Verbs ----------------------------------------------------------------
@@ -339,6 +424,10 @@ case $name in
 debug) kind=debug ;;
 *) echo "kernels.sh: unknown kernel '$name' (6.1, 6.12 or debug)" >&2; exit 2 ;;
 esac
+
+if [[ $kind == debug ]]; then
+	debug_set_dir
+fi
 
 case $verb in
 prepare)
