@@ -140,11 +140,11 @@ static void profile(struct bnl *b)
 int main(int argc, char **argv)
 {
 	const char *env = getenv("MEMRESV_BENCH_ITERS");
-	int iters = env ? atoi(env) : 2000, total, i, k, fd;
+	int iters = env ? atoi(env) : 2000, total, i, k, fd, dirfd, f;
 	uint64_t *pair, *nnew, *ndel, *base1, *base2, *gf, *fnew, *fdel;
-	uint64_t *set, *sbase, *sfile, *sopen, *hget, t[8];
+	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at, t[8];
 	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
-	char maxs[2][24], path[512];
+	char maxs[2][24], path[512], dirpath[512];
 	struct bnl b;
 	struct bnl_attrs host;
 
@@ -181,8 +181,11 @@ int main(int argc, char **argv)
 	sfile = calloc(total, sizeof(*sfile));
 	sopen = calloc(total, sizeof(*sopen));
 	hget = calloc(total, sizeof(*hget));
+	walk = calloc(total, sizeof(*walk));
+	at = calloc(total, sizeof(*at));
 	if (!pair || !nnew || !ndel || !base1 || !base2 || !gf || !fnew ||
-	    !fdel || !set || !sbase || !sfile || !sopen || !hget)
+	    !fdel || !set || !sbase || !sfile || !sopen || !hget || !walk ||
+	    !at)
 		bench_die("out of memory");
 
 	printf("add_del: %d RESV_NEW + RESV_DEL pairs and as many baselines\n",
@@ -227,6 +230,10 @@ int main(int argc, char **argv)
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		bench_die("cannot open %s", path);
+	cgx_path(dirpath, sizeof(dirpath), CG, NULL);
+	dirfd = open(dirpath, O_RDONLY | O_DIRECTORY);
+	if (dirfd < 0)
+		bench_die("cannot open %s", dirpath);
 	for (i = 0; i < total; i++) {
 		const char *val = maxs[i & 1];
 
@@ -248,8 +255,20 @@ int main(int argc, char **argv)
 		if (bnl_host(&b, &host))
 			bench_die("HOST_GET: %d", b.err);
 		t[5] = bench_now_ns();
+		/* The path walk alone, and the open of a file whose walk is short. */
+		f = open(path, O_PATH);
+		if (f >= 0)
+			close(f);
+		t[6] = bench_now_ns();
+		f = openat(dirfd, "memory.max", O_WRONLY);
+		if (f < 0 || write(f, val, strlen(val)) != (ssize_t)strlen(val))
+			bench_die("openat + write of memory.max failed");
+		close(f);
+		t[7] = bench_now_ns();
 		if (k < 0)
 			continue;
+		walk[k] = t[6] - t[5];
+		at[k] = t[7] - t[6];
 		set[k] = t[1] - t[0];
 		sbase[k] = t[2] - t[1];
 		sopen[k] = t[3] - t[2];
@@ -257,6 +276,7 @@ int main(int argc, char **argv)
 		hget[k] = t[5] - t[4];
 	}
 	close(fd);
+	close(dirfd);
 	if (bnl_del(&b, CG))
 		bench_die("RESV_DEL: %d %s", b.err, b.extack);
 
@@ -290,6 +310,10 @@ int main(int argc, char **argv)
 	       US(bench_pct(sfile, iters, 50)));
 	printf("    write to it kept open       %9.1f us\n",
 	       US(bench_pct(sopen, iters, 50)));
+	printf("    open(O_PATH)+close: the walk %9.1f us\n",
+	       US(bench_pct(walk, iters, 50)));
+	printf("    openat(group dir)+write+close %8.1f us\n",
+	       US(bench_pct(at, iters, 50)));
 	printf("    HOST_GET with ACK           %9.1f us\n",
 	       US(bench_pct(hget, iters, 50)));
 	printf("  set_ratio                     %9.3f\n",
@@ -311,6 +335,8 @@ int main(int argc, char **argv)
 	bench_result("x_file_write_us", US(bench_pct(sfile, iters, 50)));
 	bench_result("x_file_write_open_us", US(bench_pct(sopen, iters, 50)));
 	bench_result("x_host_get_us", US(bench_pct(hget, iters, 50)));
+	bench_result("x_open_path_us", US(bench_pct(walk, iters, 50)));
+	bench_result("x_openat_write_us", US(bench_pct(at, iters, 50)));
 	bench_result("x_iterations", iters);
 
 	profile(&b);
