@@ -198,7 +198,7 @@ static int hog_wait(int ack, int ms)
 	int __rc = hog_wait(self->ack[i], (ms));			\
 									\
 	ASSERT_EQ(1, __rc)						\
-		TH_LOG("the workload %s (oom_kill %llu, swap.events max %llu, swap.current %llu MiB)", \
+		TH_LOG("the workload %s (oom_kill %llu, swap max %llu, swap %llu MiB)", \
 		       __rc ? "died" : "did not finish in time",	\
 		       (unsigned long long)cg_key(cg, "memory.events", "oom_kill"), \
 		       (unsigned long long)cg_key(cg, "memory.swap.events", "max"), \
@@ -478,23 +478,22 @@ TEST_F_TIMEOUT(paging, workload_runs_partly_from_swap, 300)
  * so a workload may touch nearly all of it again and again, as a guest
  * does with the memory it booted with.
  *
- * KNOWN KERNEL BUG (fails on 6.12; passes on 6.1 with little margin): the
- * module writes memory.swap.max = swap_max + grant, but a page read back
- * from swap stays in the swap cache, charged to memory and to swap at once,
- * until the kernel frees its slot.  A second pass over a working set of
- * g + 40 MiB (g = 64 MiB) peaks at 77 MiB of swap charge on 6.12 (65 MiB on
- * 6.1); with memory.swap.max = 64 MiB both counters reach their limits
- * (memory.stat swapcached ~8 MiB at the OOM) and the memcg OOM-kills the
- * workload, well inside its startup.  The same happens with the cgroup
- * files set by hand, without memresv, and at half the sizes used here.
+ * KNOWN KERNEL BUG (fails on 6.12; passes on 6.1 with little margin):
+ * memresv_resv_limits() in kernel/resv.c writes memory.swap.max = swap_max
+ * + grant, but a page read back from swap stays in the swap cache, charged
+ * to memory and to swap at once, until the kernel frees its slot.  A second
+ * pass over 60 of 64 MiB (g = 32 MiB) brings both counters to their limits
+ * on 6.12 (memory.stat swapcached ~8 MiB at the kill) and the memcg
+ * OOM-kills the workload inside its startup.  The same limits written by
+ * hand, without memresv, behave the same; with memory.swap.max = startup
+ * every pass completes.
  */
-TEST_F_TIMEOUT(paging, workload_touches_its_startup_again, 300)
+TEST_F_TIMEOUT(paging, workload_touches_its_startup_again, 600)
 {
 	const uint64_t st = 64 * MiB, g = 32 * MiB, touch = 60 * MiB;
 	const char *a = self->cg[0];
 	struct mr_result res;
 	uint64_t t0;
-	int pass;
 
 	NEED_SWAP();
 	ASSERT_EQ(0, narrow(self->s, &self->host, g));
@@ -505,14 +504,16 @@ TEST_F_TIMEOUT(paging, workload_touches_its_startup_again, 300)
 	self->pid[0] = hog_start(a, touch, &self->cmd[0], &self->ack[0]);
 	ASSERT_GT(self->pid[0], 0);
 	ASSERT_PASS(0, a, 240000);
-	for (pass = 1; pass <= 2; pass++) {
-		t0 = now_ms();
-		ASSERT_TRUE(hog_again(self->cmd[0]));
-		ASSERT_PASS(0, a, 240000);
-		TH_LOG("pass %d over %llu MiB took %llu ms", pass,
-		       (unsigned long long)(touch >> 20),
-		       (unsigned long long)(now_ms() - t0));
-	}
+	/*
+	 * Once more: one pass shows it, and the debug kernel takes minutes
+	 * over each when the swap device is contended.
+	 */
+	t0 = now_ms();
+	ASSERT_TRUE(hog_again(self->cmd[0]));
+	ASSERT_PASS(0, a, 400000);
+	TH_LOG("touched %llu MiB again in %llu ms",
+	       (unsigned long long)(touch >> 20),
+	       (unsigned long long)(now_ms() - t0));
 	EXPECT_EQ(0, cg_key(a, "memory.events", "oom_kill"));
 	EXPECT_EQ(0, kill(self->pid[0], 0));
 	ASSERT_LEDGER(self->s);
