@@ -25,6 +25,9 @@ cleanup() {
 	fi
 	memresv del demo/web >/dev/null 2>&1 || true
 	memresv del demo/db >/dev/null 2>&1 || true
+	if [[ -n ${old_reserve:-} ]]; then
+		memresv host set --reserve "$old_reserve" >/dev/null 2>&1 || true
+	fi
 	if [[ -d $DEMO ]]; then
 		rmdir "$DEMO/web" "$DEMO/db" "$DEMO" 2>/dev/null || true
 	fi
@@ -140,6 +143,61 @@ wait "$hog_pid" 2>/dev/null || true
 hog_pid=
 run memresv del demo/web
 files "$DEMO/web"
+
+step "Smart paging: demo/db restarts while the host is nearly full"
+total=$(memresv host -j | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')
+old_reserve=$(memresv host -j | python3 -c 'import json, sys; print(json.load(sys.stdin)["reserve"])')
+echo "(the host is made small: 256M of capacity, so that a 384M start does not fit)"
+run memresv host set --reserve $((total - (256 << 20)))
+run memresv add demo/db --startup 128M --min 64M --max 512M
+run memresv ready demo/db
+echo "Its next start needs 384M; the host has 256M to give.  SCVMM's rule"
+echo "(startup must fit) rates such a start 0 stars; memresv's rates it usable"
+echo "through the swap tier (rated as a new start, next to demo/db's own 128M):"
+run memresv set demo/db --startup 384M
+run memresv place --startup 384M --min 64M --max 512M --policy startup
+run memresv place --startup 384M --min 64M --max 512M
+run memresv restart demo/db
+run memresv show demo/db
+echo "memory.max holds the physical part; memory.swap.max lets the rest go to swap:"
+files "$DEMO/db"
+
+step "The restarting workload touches 320M once: part of it rides on swap, no OOM kill"
+ready=$(mktemp)
+(
+	echo "$BASHPID" >"$DEMO/db/cgroup.procs"
+	exec python3 -c '
+import mmap, sys, time
+buf = mmap.mmap(-1, 320 << 20)
+for off in range(0, len(buf), 4096):
+	buf[off] = 1
+open(sys.argv[1], "w").write("ready")
+time.sleep(3600)
+' "$ready"
+) &
+hog_pid=$!
+for _ in $(seq 600); do
+	[[ -s $ready ]] && break
+	sleep 0.1
+done
+rm -f "$ready"
+[[ -d /proc/$hog_pid ]] || { echo "the workload did not make it"; exit 1; }
+echo "pid $hog_pid holds 320M: $(($(cat "$DEMO/db/memory.current") >> 20)) MiB in memory," \
+	"$(($(cat "$DEMO/db/memory.swap.current") >> 20)) MiB in swap"
+grep -E '^oom_kill ' "$DEMO/db/memory.events" | sed 's/^/  /'
+
+step "Start-up is over: the swap tier is given back"
+run memresv ready demo/db
+run memresv host
+files "$DEMO/db"
+echo "(what is still in swap is read back as the workload touches it; memresv"
+echo " reports it as swap_current until it is gone)"
+run memresv show
+kill "$hog_pid"
+wait "$hog_pid" 2>/dev/null || true
+hog_pid=
+run memresv del demo/db
+run memresv host set --reserve "$old_reserve"
 
 step "The host ledger as JSON (a snapshot for memresv place)"
 run memresv host -j
