@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static inline uint64_t bench_now_ns(void)
 {
 	struct timespec ts;

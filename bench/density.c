@@ -170,7 +170,7 @@ static void trace_make(double load)
 	int v, k, s;
 
 	rng_state = SEED;
-	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
 		mean_min += classes[i].share / 100.0 * classes[i].minimum;
 	/* Little's law: offered VMs = rate x life = load x capacity / mean. */
 	rate = load * CAPACITY / mean_min / life;
@@ -194,7 +194,7 @@ static void trace_make(double load)
 		struct vm *vm = &vms[v];
 
 		t += rng_exp(1 / rate);
-		for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(classes); i++) {
 			acc += classes[i].share;
 			if (pick < acc)
 				break;
@@ -470,7 +470,7 @@ static void balance(void)
 			.weight = MEMRESV_WEIGHT_DEFAULT, .target = vm->target,
 		};
 	}
-	p.capacity = CAPACITY > others ? CAPACITY - others : 0;
+	p.capacity = others < CAPACITY ? CAPACITY - others : 0;
 	memresv_policy_balance(e, n, &p);
 	for (i = 0, n = 0; i < nactive; i++) {
 		struct vm *vm = &vms[active[i]];
@@ -663,7 +663,7 @@ int main(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--sweep"))
 		return 0;
 	printf("  load  minimum/startup  VM-hours  free-only  pg-at-min  lost min/startup  paging starts\n");
-	for (i = 0; i < (int)(sizeof(loads) / sizeof(loads[0])); i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(loads); i++) {
 		run(loads[i], res);
 		printf("  %4.2f  %15.3f  %8.3f  %9.3f  %9.3f  %7ld / %-7ld  %13ld\n",
 		       loads[i], (double)starts(m) / starts(st),

@@ -31,13 +31,26 @@
 #define TRACE		"/sys/kernel/tracing/"
 #define HOG_SPAN	(1024 * MiB)
 
-/* A workload that keeps touching the first *want bytes of its memory. */
+/*
+ * A workload that keeps touching the first *want bytes of its memory;
+ * *want is shared with the parent, which changes it.
+ */
 struct hog {
 	pid_t pid;
-	volatile uint64_t *want;
+	uint64_t *want;
 };
 
-static void hog_main(const char *cg, volatile uint64_t *want)
+static uint64_t hog_want(const struct hog *h)
+{
+	return __atomic_load_n(h->want, __ATOMIC_RELAXED);
+}
+
+static void hog_set(struct hog *h, uint64_t bytes)
+{
+	__atomic_store_n(h->want, bytes, __ATOMIC_RELAXED);
+}
+
+static void hog_main(const char *cg, const struct hog *h)
 {
 	uint64_t have = 0, w, off;
 	char buf[32];
@@ -51,13 +64,13 @@ static void hog_main(const char *cg, volatile uint64_t *want)
 	if (mem == MAP_FAILED)
 		_exit(1);
 	for (;;) {
-		w = *want;
+		w = hog_want(h);
 		if (w < have)
 			madvise(mem + w, have - w, MADV_DONTNEED);
 		have = w;
 		for (off = 0; off < w && off < HOG_SPAN; off += 4096) {
 			mem[off]++;
-			if (*want < w)
+			if (hog_want(h) < w)
 				break;
 		}
 		if (!w)
@@ -71,12 +84,12 @@ static void hog_start(struct hog *h, const char *cg)
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (h->want == MAP_FAILED)
 		bench_die("mmap");
-	*h->want = 0;
+	hog_set(h, 0);
 	h->pid = fork();
 	if (h->pid < 0)
 		bench_die("fork");
 	if (!h->pid)
-		hog_main(cg, h->want);
+		hog_main(cg, h);
 }
 
 static void hog_stop(struct hog *h)
@@ -86,7 +99,7 @@ static void hog_stop(struct hog *h)
 		waitpid(h->pid, NULL, 0);
 	}
 	h->pid = -1;
-	munmap((void *)h->want, 4096);
+	munmap(h->want, 4096);
 }
 
 static int trace_write(const char *file, const char *val)
@@ -183,7 +196,7 @@ static double reaction(struct bnl *b, bool traced)
 	if (traced)
 		trace_write("trace", "");
 	t0 = bench_now_ns();
-	*h.want = burst;
+	hog_set(&h, burst);
 	for (i = 0; i < 6000; i++) {
 		bnl_get(b, react_cg, &a);
 		if (a.val[MEMRESV_A_TARGET] >= want)
@@ -255,9 +268,9 @@ static void record(struct bnl *b, uint64_t total, const char *csv)
 		t = (bench_now_ns() - t0) / 1e9;
 		if (t > end)
 			break;
-		while (step < sizeof(script) / sizeof(script[0]) &&
+		while (step < ARRAY_SIZE(script) &&
 		       script[step].at <= t) {
-			*h[script[step].who].want = script[step].want;
+			hog_set(&h[script[step].who], script[step].want);
 			step++;
 		}
 		for (i = 0; i < 2; i++)
