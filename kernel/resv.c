@@ -78,9 +78,16 @@ static void memresv_resv_limits(const struct memresv_resv *resv,
 	lim->max = resv->set.maximum;
 	lim->swap_max = resv->set.swap_max;
 	if (resv->state == MEMRESV_STATE_PAGING) {
-		/* Startup = the physical part in RAM plus the grant in swap. */
+		/*
+		 * Startup = the physical part in RAM plus the grant in swap.
+		 * Swap room is startup, not just the grant: a page read back
+		 * from swap keeps its slot (counted in memory and in swap at
+		 * once) until the kernel frees it, so a workload that touches
+		 * its startup again would hit a grant-sized limit and be
+		 * OOM-killed.  The tier still reserves only the grant.
+		 */
 		lim->max = resv->guarantee;
-		lim->swap_max += resv->grant;
+		lim->swap_max += resv->guarantee + resv->grant;
 	}
 }
 
