@@ -157,15 +157,12 @@ void memresv_balancer_run(void)
 					      resv->demand, entries[i].desired,
 					      resv->target, entries[i].target,
 					      items[i].sample.pressure);
-			memresv_resv_account(resv, resv->guarantee,
-					     entries[i].target, resv->grant);
 			memresv_resv_queue_apply(resv);
 			changed++;
-		} else {
-			/* Same target, new demand: the status may move. */
-			memresv_resv_account(resv, resv->guarantee,
-					     resv->target, resv->grant);
 		}
+		/* Also with the same target: the new demand moves the status. */
+		memresv_resv_account(resv, resv->guarantee, entries[i].target,
+				     resv->grant);
 		if (resv->status != status)
 			memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
 					       MEMRESV_REASON_NONE);

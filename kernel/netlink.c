@@ -306,12 +306,10 @@ static int memresv_nl_fill_resv(struct sk_buff *skb, struct memresv_resv *resv,
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (cgroup_path(resv->cgrp, memresv_nl_path, sizeof(memresv_nl_path)) < 0)
-		memresv_nl_path[0] = '\0';
 	/* Paths are relative to the cgroup2 root, as the tool takes them. */
 	if (nla_put_string(skb, MEMRESV_A_CGROUP,
-			   memresv_nl_path[0] == '/' ? memresv_nl_path + 1 :
-			   memresv_nl_path) ||
+			   memresv_resv_path(resv->cgrp, memresv_nl_path,
+					     sizeof(memresv_nl_path))) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_CGROUP_ID, resv->id) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_STARTUP, set->startup) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_MINIMUM, set->minimum) ||
@@ -820,12 +818,10 @@ void memresv_nl_notify_msg(struct cgroup *cgrp, struct memresv_resv *resv,
 	hdr = genlmsg_put(skb, 0, 0, &memresv_family, 0, MEMRESV_CMD_EVENT);
 	if (!hdr)
 		goto out;
-	if (cgroup_path(cgrp, memresv_nl_path, sizeof(memresv_nl_path)) < 0)
-		memresv_nl_path[0] = '\0';
 	if (nla_put_u8(skb, MEMRESV_A_EVENT, event) ||
 	    nla_put_string(skb, MEMRESV_A_CGROUP,
-			   memresv_nl_path[0] == '/' ? memresv_nl_path + 1 :
-			   memresv_nl_path) ||
+			   memresv_resv_path(cgrp, memresv_nl_path,
+					     sizeof(memresv_nl_path))) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)) ||
 	    nla_put_string(skb, MEMRESV_A_MESSAGE, msg)) {
 		genlmsg_cancel(skb, hdr);

@@ -62,7 +62,15 @@ static bool memresv_cgroup_gone(struct cgroup *cgrp)
 	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
 }
 
-static char *memresv_resv_path(struct cgroup *cgrp, char *buf, size_t len)
+/**
+ * memresv_resv_path() - a group's path as memresv names it
+ * @cgrp: the group
+ * @buf: room for the path
+ * @len: size of @buf
+ *
+ * Return: the path relative to the cgroup2 root (no leading '/'), in @buf.
+ */
+char *memresv_resv_path(struct cgroup *cgrp, char *buf, size_t len)
 {
 	if (cgroup_path(cgrp, buf, len) < 0)
 		strscpy(buf, "?", len);

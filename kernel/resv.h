@@ -117,6 +117,7 @@ int memresv_resv_restart(struct memresv_resv *resv, bool force,
 int memresv_resv_ready(struct memresv_resv *resv,
 		       struct netlink_ext_ack *extack);
 
+char *memresv_resv_path(struct cgroup *cgrp, char *buf, size_t len);
 u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv);
 void memresv_resv_queue_apply(struct memresv_resv *resv);
 void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
