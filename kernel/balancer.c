@@ -1,25 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memresv: the balancer — once a period, running reservations' targets
- * follow their demand (Hyper-V's Dynamic Memory).
+ * memresv: the tick and the balancer — once a period, running reservations'
+ * targets follow their demand (Hyper-V's Dynamic Memory).
  *
  * Demand is estimated from the group itself: memory.current less the
  * inactive file cache (what the kernel reclaims first), raised by the PSI
  * memory pressure of the group, and at least doubled when the group was
  * throttled at its target (memory.events "high" moved) — a group pressing
  * against memory.high cannot show how much more it wants, so the target
- * grows geometrically until it stops pressing.  The sharing itself is the
- * policy core's (memresv_policy_balance()): demand first, then buffer, by
- * weight; targets grow at once and shrink at a bounded rate.
+ * grows geometrically until it stops pressing.  While usage is still rising
+ * the estimate does not fall.  The sharing itself is the policy core's
+ * (memresv_policy_balance()): demand first, then buffer, by weight; targets
+ * grow at once and shrink at a bounded rate.
+ *
+ * One walk of the table does the whole tick under memresv_lock: removed
+ * groups and phase ends (memresv_resv_tick_one()), then a sample of each
+ * running group from its memcg counters, which never sleeps.  The sharing
+ * runs only when one of its inputs moved: a demand, or anything that bumps
+ * memresv_ledger.changes (a setting, a state, a guarantee, a target, the
+ * capacity).  With the same inputs the policy gives the same targets, so a
+ * host whose groups are idle pays for the walk alone.
+ *
+ * A group that pressed against a target that has just grown is looked at
+ * again a quarter of a period later, not a period: a burst gets its memory
+ * in a fraction of a period per doubling.  Shrinking is rate-limited by
+ * time, so the extra passes do not take memory back any faster.
+ *
+ * memory.stat (for inactive_file) is read outside the lock, and only for
+ * groups whose usage moved since it was last read, or every 30 s.
  *
  * Reservations still starting keep the memory they were admitted with; the
  * balancer shares what they leave.
  */
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
 
 #include <linux/memresv.h>
 
@@ -33,23 +50,56 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-/* A period's sample of one running reservation. */
-struct memresv_bal_item {
-	struct memresv_resv *resv;
-	struct memresv_sample sample;
+/* Moves of a target within this are not made. */
+#define MEMRESV_BAL_HYSTERESIS	SZ_2M
+/* memory.stat is read again after usage moved by this much (or 1/32). */
+#define MEMRESV_BAL_STAT_MOVE	SZ_2M
+#define MEMRESV_BAL_STAT_AGE	(30 * HZ)
+/* memory.stat reads per tick; the rest wait for the next. */
+#define MEMRESV_BAL_STAT_BATCH	64
+
+/**
+ * struct memresv_bal - the balancer's state between passes
+ * @entries: the running reservations as the policy core sees them
+ * @resvs: the reservation of each entry
+ * @size: room in @entries and @resvs
+ * @seen: memresv_ledger.changes when the sharing last ran
+ * @step: the shrink step the sharing last ran with
+ * @last: jiffies of the last pass
+ * @stale: reservations whose memory.stat is read after the pass
+ * @stale_val: what was read for each of @stale
+ * @stale_usage: memory.current just before each read
+ *
+ * The tick is one work item, never run twice at once: it alone uses this.
+ */
+struct memresv_bal {
+	struct memresv_balance_entry *entries;
+	struct memresv_resv **resvs;
+	size_t size;
+	u64 seen;
+	u64 step;
+	unsigned long last;
+	struct memresv_resv *stale[MEMRESV_BAL_STAT_BATCH];
+	u64 stale_val[MEMRESV_BAL_STAT_BATCH];
+	u64 stale_usage[MEMRESV_BAL_STAT_BATCH];
+};
+
+static struct memresv_bal memresv_bal = {
+	.seen = U64_MAX,
 };
 
 /**
  * memresv_balancer_demand() - the demand estimate of one group
  * @s: this period's sample
+ * @inactive_file: the group's inactive file cache, as last read
  * @pressed: the group was throttled at its target during the period
  *
  * Return: bytes the workload needs, by the rule in the file comment.
  */
 static u64 memresv_balancer_demand(const struct memresv_sample *s,
-				   bool pressed)
+				   u64 inactive_file, bool pressed)
 {
-	u64 ws = s->usage > s->inactive_file ? s->usage - s->inactive_file : 0;
+	u64 ws = s->usage > inactive_file ? s->usage - inactive_file : 0;
 	u64 demand = ws + div_u64(ws * s->pressure, 100);
 
 	if (pressed)
@@ -57,73 +107,116 @@ static u64 memresv_balancer_demand(const struct memresv_sample *s,
 	return demand;
 }
 
-/* Sample the running reservations without memresv_lock (reads may sleep). */
-static size_t memresv_balancer_collect(struct memresv_bal_item **out)
+/* Is memory.stat of @resv due for a read?  memresv_lock held. */
+static bool memresv_balancer_stat_due(const struct memresv_resv *resv)
 {
-	struct memresv_bal_item *items;
-	struct memresv_resv *resv;
-	unsigned long id;
-	size_t n = 0, i;
+	u64 move = max_t(u64, MEMRESV_BAL_STAT_MOVE, resv->stat_usage / 32);
+	u64 usage = resv->usage;
 
-	mutex_lock(&memresv_lock);
-	items = memresv_ledger.nr ?
-		kvmalloc_array(memresv_ledger.nr, sizeof(*items), GFP_KERNEL) :
-		NULL;
-	if (items) {
-		xa_for_each(&memresv_resvs, id, resv) {
-			if (resv->state != MEMRESV_STATE_RUNNING)
-				continue;
-			kref_get(&resv->ref);
-			items[n++].resv = resv;
-		}
-	}
-	mutex_unlock(&memresv_lock);
-	for (i = 0; i < n; i++)
-		memresv_cgfs_sample(items[i].resv->cgrp, &items[i].sample);
-	*out = items;
-	return n;
+	if (!usage)
+		return false;
+	return usage > resv->stat_usage + move ||
+	       usage + move < resv->stat_usage ||
+	       time_after(jiffies, resv->stat_time + MEMRESV_BAL_STAT_AGE);
 }
 
-/**
- * memresv_balancer_run() - one balancer pass
- *
- * Called from the tick, in process context, with no lock held.
+/*
+ * Sample one running reservation and update its demand; memresv_lock held.
+ * Return: true when the demand moved.
  */
-void memresv_balancer_run(void)
+static bool memresv_balancer_sample(struct memresv_resv *resv)
+{
+	struct memresv_sample s;
+	bool pressed, rising;
+	u64 demand;
+	u8 status;
+
+	memresv_cgfs_sample(resv->cgrp, resv->memcg, &s);
+	pressed = s.high_events != resv->high_events;
+	rising = s.usage > resv->usage + MEMRESV_BAL_HYSTERESIS;
+	if (!s.usage) {
+		/* Nothing charged: nothing cached either. */
+		resv->inactive_file = 0;
+		resv->stat_usage = 0;
+	}
+	demand = memresv_balancer_demand(&s, resv->inactive_file, pressed);
+	/* Still growing: not the moment to take memory away. */
+	if (rising)
+		demand = max(demand, resv->demand);
+	/*
+	 * Throttled now, or at this rate of growth before the next pass:
+	 * if its target grows, look again soon.
+	 */
+	resv->pressing = pressed ||
+			 (rising && 2 * s.usage - resv->usage > resv->target);
+	resv->high_events = s.high_events;
+	resv->usage = s.usage;
+	resv->pressure = s.pressure;
+	if (demand == resv->demand)
+		return false;
+	resv->demand = demand;
+	status = resv->status;
+	/* The same figures: only the status follows the new demand. */
+	memresv_resv_account(resv, resv->guarantee, resv->target, resv->grant);
+	if (resv->status != status)
+		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+				       MEMRESV_REASON_NONE);
+	return true;
+}
+
+/* Room for @n entries in the balancer's arrays; memresv_lock held. */
+static int memresv_balancer_reserve(size_t n)
+{
+	struct memresv_balance_entry *entries;
+	struct memresv_resv **resvs;
+	size_t size;
+
+	if (n <= memresv_bal.size)
+		return 0;
+	size = max_t(size_t, n + n / 2, 64);
+	entries = kvmalloc_array(size, sizeof(*entries), GFP_KERNEL);
+	resvs = kvmalloc_array(size, sizeof(*resvs), GFP_KERNEL);
+	if (!entries || !resvs) {
+		kvfree(entries);
+		kvfree(resvs);
+		return -ENOMEM;
+	}
+	kvfree(memresv_bal.entries);
+	kvfree(memresv_bal.resvs);
+	memresv_bal.entries = entries;
+	memresv_bal.resvs = resvs;
+	memresv_bal.size = size;
+	return 0;
+}
+
+/*
+ * Share the memory the running reservations may use by the policy core,
+ * and queue the writes of the targets that moved; memresv_lock held.
+ * Return: how many targets moved; *@hot when a pressing group grew.
+ */
+static u32 memresv_balancer_share(u64 step, bool *hot)
 {
 	struct memresv_balance_params params;
-	struct memresv_balance_entry *entries;
-	struct memresv_bal_item *items = NULL;
-	u64 start = ktime_get_ns(), others = 0;
+	struct memresv_balance_entry *e;
+	struct memresv_resv *resv;
+	u64 cap = memresv_ledger_capacity(), running = 0, target;
+	size_t n = 0, i;
 	u32 changed = 0;
-	size_t n, i, k = 0;
+	u8 status;
 
-	n = memresv_balancer_collect(&items);
-	entries = n ? kvmalloc_array(n, sizeof(*entries), GFP_KERNEL) : NULL;
-
-	mutex_lock(&memresv_lock);
-	if (!entries) {
-		/* Nothing running, or no memory for this pass: skip it. */
-		for (i = 0; i < n; i++)
-			memresv_resv_put(items[i].resv);
-		n = 0;
-		goto out;
+	if (memresv_balancer_reserve(memresv_ledger.nr)) {
+		pr_warn_ratelimited("memresv: no memory for a balancer pass\n");
+		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		struct memresv_resv *resv = items[i].resv;
-		struct memresv_sample *s = &items[i].sample;
-		bool pressed;
-
-		/* Gone or restarted since it was sampled: leave it out. */
-		if (resv->removed || resv->state != MEMRESV_STATE_RUNNING) {
-			memresv_resv_put(resv);
+	/* Our own target changes below must bring the next pass here again. */
+	memresv_bal.seen = memresv_ledger.changes;
+	memresv_bal.step = step;
+	for (resv = memresv_resv_from(0); resv;
+	     resv = memresv_resv_next(resv)) {
+		if (resv->state != MEMRESV_STATE_RUNNING)
 			continue;
-		}
-		pressed = s->high_events != resv->high_events;
-		resv->high_events = s->high_events;
-		resv->demand = memresv_balancer_demand(s, pressed);
-		items[k] = items[i];
-		entries[k++] = (struct memresv_balance_entry){
+		memresv_bal.resvs[n] = resv;
+		memresv_bal.entries[n++] = (struct memresv_balance_entry){
 			.guarantee = resv->guarantee,
 			.maximum = resv->set.maximum,
 			.demand = resv->demand,
@@ -131,49 +224,126 @@ void memresv_balancer_run(void)
 			.weight = resv->set.weight,
 			.target = resv->target,
 		};
-		others += resv->target;
+		running += resv->target;
 	}
 	/* What the running ones share: all but the starting ones' targets. */
-	others = memresv_ledger.assigned - others;
-	params.capacity = memresv_ledger_capacity() > others ?
-			  memresv_ledger_capacity() - others : 0;
-	params.shrink_step = max_t(u64, SZ_32M, params.capacity / 64);
-	params.hysteresis = SZ_2M;
-	n = k;
-	memresv_policy_balance(entries, n, &params);
+	params.capacity = cap > memresv_ledger.assigned - running ?
+			  cap - (memresv_ledger.assigned - running) : 0;
+	params.shrink_step = step;
+	params.hysteresis = MEMRESV_BAL_HYSTERESIS;
+	memresv_policy_balance(memresv_bal.entries, n, &params);
 
 	for (i = 0; i < n; i++) {
-		struct memresv_resv *resv = items[i].resv;
-		u8 status = resv->status;
-
+		resv = memresv_bal.resvs[i];
+		e = &memresv_bal.entries[i];
 		/*
 		 * memory.high holds whole pages; rounding down keeps the sum
 		 * within capacity and, guarantees being whole pages, the
 		 * target at or above its guarantee.
 		 */
-		entries[i].target = round_down(entries[i].target, PAGE_SIZE);
-		if (entries[i].target != resv->target) {
-			trace_memresv_balance(resv->id, items[i].sample.usage,
-					      resv->demand, entries[i].desired,
-					      resv->target, entries[i].target,
-					      items[i].sample.pressure);
-			memresv_resv_queue_apply(resv);
-			changed++;
-		}
-		/* Also with the same target: the new demand moves the status. */
-		memresv_resv_account(resv, resv->guarantee, entries[i].target,
-				     resv->grant);
+		target = round_down(e->target, PAGE_SIZE);
+		if (target == resv->target)
+			continue;
+		trace_memresv_balance(resv->id, resv->usage, resv->demand,
+				      e->desired, resv->target, target,
+				      resv->pressure);
+		if (target > resv->target && resv->pressing)
+			*hot = true;
+		changed++;
+		status = resv->status;
+		memresv_resv_account(resv, resv->guarantee, target, resv->grant);
+		memresv_resv_queue_apply(resv);
 		if (resv->status != status)
 			memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
 					       MEMRESV_REASON_NONE);
 	}
 	memresv_ledger_verify();
-out:
+	return changed;
+}
+
+/* Read memory.stat of the groups collected by the pass; no lock held. */
+static void memresv_balancer_refresh(size_t n)
+{
+	struct memresv_resv *resv;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		resv = memresv_bal.stale[i];
+		memresv_bal.stale_usage[i] = memresv_cgfs_usage(resv->memcg);
+		memresv_bal.stale_val[i] = memresv_cgfs_inactive_file(resv->cgrp);
+	}
+	mutex_lock(&memresv_lock);
+	for (i = 0; i < n; i++) {
+		resv = memresv_bal.stale[i];
+		resv->inactive_file = memresv_bal.stale_val[i];
+		resv->stat_usage = memresv_bal.stale_usage[i];
+		resv->stat_time = jiffies;
+	}
+	mutex_unlock(&memresv_lock);
+	for (i = 0; i < n; i++)
+		memresv_resv_put(memresv_bal.stale[i]);
+}
+
+/**
+ * memresv_balancer_tick() - one tick: the table's upkeep and a balancer pass
+ *
+ * Called from the tick's work item, in process context, with no lock held.
+ *
+ * Return: jiffies until the next tick: the period, or a quarter of it while
+ * a group that pressed against its target is being given more.
+ */
+unsigned long memresv_balancer_tick(void)
+{
+	struct memresv_resv *resv, *next;
+	unsigned long period, elapsed, now;
+	u64 start = ktime_get_ns(), step, cap;
+	bool moved = false, hot = false;
+	size_t nstale = 0;
+	u32 changed = 0;
+
+	mutex_lock(&memresv_lock);
+	now = jiffies;
+	period = max(msecs_to_jiffies(memresv_ledger.period_ms), 1UL);
+	elapsed = clamp(now - memresv_bal.last, 1UL, period);
+	memresv_bal.last = now;
+	for (resv = memresv_resv_from(0); resv; resv = next) {
+		/* The tick may take this one out of the table. */
+		next = memresv_resv_next(resv);
+		if (!memresv_resv_tick_one(resv))
+			continue;
+		if (memresv_balancer_sample(resv))
+			moved = true;
+		if (nstale < MEMRESV_BAL_STAT_BATCH &&
+		    memresv_balancer_stat_due(resv)) {
+			kref_get(&resv->ref);
+			memresv_bal.stale[nstale++] = resv;
+		}
+	}
+	/* At most max(32 MiB, capacity/64) a period, pro rata for short ones. */
+	cap = memresv_ledger_capacity();
+	step = div_u64(max_t(u64, SZ_32M, cap / 64) * elapsed, period);
+	if (moved || memresv_ledger.changes != memresv_bal.seen ||
+	    step != memresv_bal.step)
+		changed = memresv_balancer_share(step, &hot);
 	memresv_ledger.tick_ns = ktime_get_ns() - start;
 	trace_memresv_tick(memresv_ledger.nr, changed, memresv_ledger.tick_ns);
 	mutex_unlock(&memresv_lock);
-	for (i = 0; i < n; i++)
-		memresv_resv_put(items[i].resv);
-	kvfree(entries);
-	kvfree(items);
+
+	if (nstale)
+		memresv_balancer_refresh(nstale);
+	return hot ? max(period / 4, 1UL) : period;
+}
+
+/**
+ * memresv_balancer_exit() - free the balancer's arrays
+ *
+ * The tick is stopped and the table empty.
+ */
+void memresv_balancer_exit(void)
+{
+	kvfree(memresv_bal.entries);
+	kvfree(memresv_bal.resvs);
+	memresv_bal.entries = NULL;
+	memresv_bal.resvs = NULL;
+	memresv_bal.size = 0;
 }

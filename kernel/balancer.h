@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memresv: the balancer.
+ * memresv: the balancer and the tick that drives it.
  */
 #ifndef _MEMRESV_BALANCER_H
 #define _MEMRESV_BALANCER_H
 
-void memresv_balancer_run(void);
+unsigned long memresv_balancer_tick(void);
+void memresv_balancer_exit(void);
 
 #endif /* _MEMRESV_BALANCER_H */

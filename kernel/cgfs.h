@@ -13,6 +13,7 @@
 #include <linux/types.h>
 
 struct cgroup;
+struct mem_cgroup;
 
 /* "max" in a memory.* file. */
 #define MEMRESV_CGFS_MAX	U64_MAX
@@ -44,15 +45,11 @@ struct memresv_cgfs_saved {
 /**
  * struct memresv_sample - what the balancer reads of a group each period
  * @usage: memory.current
- * @swap: memory.swap.current
- * @inactive_file: inactive_file of memory.stat (read only when @usage > 0)
  * @high_events: the "high" count of memory.events (throttled at memory.high)
  * @pressure: PSI memory "some" over 10 s, in percent
  */
 struct memresv_sample {
 	u64 usage;
-	u64 swap;
-	u64 inactive_file;
 	unsigned long high_events;
 	u32 pressure;
 };
@@ -60,18 +57,25 @@ struct memresv_sample {
 int memresv_cgfs_init(void);
 void memresv_cgfs_exit(void);
 
-bool memresv_cgfs_has_memory(struct cgroup *cgrp);
-u64 memresv_cgfs_usage(struct cgroup *cgrp);
-u64 memresv_cgfs_swap_usage(struct cgroup *cgrp);
-void memresv_cgfs_sample(struct cgroup *cgrp, struct memresv_sample *s);
-int memresv_cgfs_read(struct cgroup *cgrp, const char *name, u64 *val);
-int memresv_cgfs_make_room(struct cgroup *cgrp, u64 max,
-			   struct memresv_limits *applied);
-int memresv_cgfs_save(struct cgroup *cgrp, struct memresv_cgfs_saved *saved);
-int memresv_cgfs_apply(struct cgroup *cgrp, const struct memresv_limits *want,
+struct mem_cgroup *memresv_cgfs_memcg_get(struct cgroup *cgrp);
+void memresv_cgfs_memcg_put(struct mem_cgroup *memcg);
+bool memresv_cgfs_memcg_gone(struct mem_cgroup *memcg);
+u64 memresv_cgfs_usage(struct mem_cgroup *memcg);
+u64 memresv_cgfs_swap_usage(struct mem_cgroup *memcg);
+u64 memresv_cgfs_protection(struct cgroup *cgrp);
+void memresv_cgfs_sample(struct cgroup *cgrp, struct mem_cgroup *memcg,
+			 struct memresv_sample *s);
+u64 memresv_cgfs_inactive_file(struct cgroup *cgrp);
+int memresv_cgfs_make_room(struct cgroup *cgrp, struct mem_cgroup *memcg,
+			   u64 max, struct memresv_limits *applied);
+int memresv_cgfs_save(struct cgroup *cgrp, struct mem_cgroup *memcg,
+		      struct memresv_cgfs_saved *saved);
+int memresv_cgfs_apply(struct cgroup *cgrp, struct mem_cgroup *memcg,
+		       const struct memresv_limits *want,
 		       struct memresv_limits *applied, bool have_swap);
-int memresv_cgfs_restore(struct cgroup *cgrp,
+int memresv_cgfs_restore(struct cgroup *cgrp, struct mem_cgroup *memcg,
 			 const struct memresv_cgfs_saved *saved,
 			 struct memresv_limits *applied);
+void memresv_cgfs_forget(struct cgroup *cgrp);
 
 #endif /* _MEMRESV_CGFS_H */

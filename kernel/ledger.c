@@ -11,7 +11,6 @@
 #include <linux/moduleparam.h>
 #include <linux/netlink.h>
 #include <linux/swap.h>
-#include <linux/xarray.h>
 
 #include "ledger.h"
 #include "netlink.h"
@@ -116,14 +115,14 @@ void memresv_ledger_verify(void)
 {
 	u64 guaranteed = 0, assigned = 0, paging = 0;
 	struct memresv_resv *resv;
-	unsigned long id;
 	u32 nr = 0;
 
 	lockdep_assert_held(&memresv_lock);
 	WARN_ON_ONCE(memresv_ledger.guaranteed > memresv_ledger_capacity());
 	if (!READ_ONCE(verify_ledger))
 		return;
-	xa_for_each(&memresv_resvs, id, resv) {
+	for (resv = memresv_resv_from(0); resv;
+	     resv = memresv_resv_next(resv)) {
 		WARN_ON_ONCE(resv->guarantee > resv->target);
 		guaranteed += resv->guarantee;
 		assigned += resv->target;
@@ -203,6 +202,7 @@ int memresv_ledger_set(const struct memresv_host_update *upd,
 
 	if (upd->mask & MEMRESV_HOST_RESERVE) {
 		memresv_ledger.reserve = upd->reserve;
+		memresv_ledger_touch();
 		memresv_resv_fit_capacity();
 	}
 	if (upd->mask & MEMRESV_HOST_PAGING_LIMIT)

@@ -28,7 +28,9 @@ struct memresv_resv;
  * @paging_max: longest paging phase, in seconds
  * @nr: number of reservations
  * @gen: bumped when a reservation is added or removed (dump consistency)
- * @tick_ns: how long the last balancer pass took
+ * @changes: bumped when anything the balancer shares memory by changes,
+ *	but demand (settings, state, guarantees, targets, the capacity)
+ * @tick_ns: how long the last tick took (balancer pass included)
  */
 struct memresv_ledger {
 	u64 reserve;
@@ -40,6 +42,7 @@ struct memresv_ledger {
 	u32 paging_max;
 	u32 nr;
 	unsigned int gen;
+	u64 changes;
 	u64 tick_ns;
 };
 
@@ -66,6 +69,12 @@ struct memresv_host_update {
 
 extern struct mutex memresv_lock;
 extern struct memresv_ledger memresv_ledger;
+
+/* Something the balancer shares memory by changed; memresv_lock held. */
+static inline void memresv_ledger_touch(void)
+{
+	memresv_ledger.changes++;
+}
 
 void memresv_ledger_init(void);
 u64 memresv_ledger_total(void);

@@ -325,9 +325,9 @@ static int memresv_nl_fill_resv(struct sk_buff *skb, struct memresv_resv *resv,
 	    memresv_nl_put_u64(skb, MEMRESV_A_TARGET, resv->target) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_DEMAND, resv->demand) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_CURRENT,
-			       memresv_cgfs_usage(resv->cgrp)) ||
+			       memresv_cgfs_usage(resv->memcg)) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_SWAP_CURRENT,
-			       memresv_cgfs_swap_usage(resv->cgrp)) ||
+			       memresv_cgfs_swap_usage(resv->memcg)) ||
 	    memresv_nl_put_u64(skb, MEMRESV_A_PAGING_GRANT, resv->grant))
 		goto cancel;
 	if (resv->state != MEMRESV_STATE_RUNNING &&
@@ -545,25 +545,27 @@ static int memresv_nl_resv_dump(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct memresv_resv *resv;
-	unsigned long id;
 	int err = 0;
 
+	if (cb->args[0] == ULONG_MAX)
+		return 0;
 	mutex_lock(&memresv_lock);
 	cb->seq = memresv_ledger.gen;
-	xa_for_each_start(&memresv_resvs, id, resv, cb->args[0]) {
+	for (resv = memresv_resv_from(cb->args[0]); resv;
+	     resv = memresv_resv_next(resv)) {
 		err = memresv_nl_fill_resv(skb, resv,
 					   NETLINK_CB(cb->skb).portid,
 					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
 					   MEMRESV_CMD_RESV_GET, 0, 0, cb);
-		if (err)
+		if (err) {
+			/* Resume at the reservation that did not fit. */
+			cb->args[0] = resv->id;
 			break;
+		}
 	}
 	mutex_unlock(&memresv_lock);
-	if (err) {
-		/* Resume at the reservation that did not fit. */
-		cb->args[0] = id;
+	if (err)
 		return skb->len ? skb->len : err;
-	}
 	cb->args[0] = ULONG_MAX;
 	return skb->len;
 }
@@ -616,6 +618,7 @@ static int memresv_nl_place(struct sk_buff *skb, struct genl_info *info)
 	struct memresv_request req;
 	enum memresv_place_policy policy = MEMRESV_POLICY_MINIMUM;
 	struct sk_buff *msg;
+	u32 bad = 0;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_STARTUP) ||
@@ -629,15 +632,11 @@ static int memresv_nl_place(struct sk_buff *skb, struct genl_info *info)
 	req.minimum = memresv_nl_get_size(tb[MEMRESV_A_MINIMUM]);
 	req.maximum = memresv_nl_get_size(tb[MEMRESV_A_MAXIMUM]);
 	req.paging_allowed = true;
-	if (req.minimum > req.startup) {
-		NL_SET_BAD_ATTR(info->extack, tb[MEMRESV_A_STARTUP]);
-		NL_SET_ERR_MSG(info->extack, "startup is below minimum");
-		return -EINVAL;
-	}
-	if (req.startup > req.maximum) {
-		NL_SET_BAD_ATTR(info->extack, tb[MEMRESV_A_MAXIMUM]);
-		NL_SET_ERR_MSG(info->extack, "maximum is below startup");
-		return -EINVAL;
+	err = memresv_resv_check_sizes(req.startup, req.minimum, req.maximum,
+				       info->extack, &bad);
+	if (err) {
+		memresv_nl_bad_setting(info, bad);
+		return err;
 	}
 	if (tb[MEMRESV_A_PLACE_POLICY])
 		policy = nla_get_u8(tb[MEMRESV_A_PLACE_POLICY]);

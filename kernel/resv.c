@@ -9,17 +9,23 @@
  * memresv_lock and written after dropping it.
  *
  * Lifetime: the table holds a reference on each reservation, and each
- * reservation a reference on its cgroup.  A removed cgroup is noticed on the
- * next tick and its reservation released.
+ * reservation a reference on its cgroup and on the cgroup's memory css.  A
+ * removed cgroup (or one whose memory controller was disabled) is noticed
+ * on the next tick and its reservation released.
+ *
+ * The table is a red-black tree by cgroup id: lookups are O(log n), walks
+ * and dumps go in id order and resume from an id, and it costs a
+ * reservation 24 bytes (cgroup ids are sparse, which leaves an xarray's
+ * nodes mostly empty).
  */
 #include <linux/cgroup.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
-#include <linux/xarray.h>
 
 #include <linux/memresv.h>
 
@@ -30,7 +36,8 @@
 #include "policy.h"
 #include "resv.h"
 
-DEFINE_XARRAY(memresv_resvs);
+static struct rb_root memresv_resvs = RB_ROOT;
+static struct kmem_cache *memresv_resv_cache;
 struct workqueue_struct *memresv_wq;
 static struct delayed_work memresv_tick_work;
 static bool memresv_unloading;
@@ -39,9 +46,82 @@ static void memresv_resv_release(struct kref *ref)
 {
 	struct memresv_resv *resv = container_of(ref, struct memresv_resv, ref);
 
+	memresv_cgfs_forget(resv->cgrp);
+	memresv_cgfs_memcg_put(resv->memcg);
 	cgroup_put(resv->cgrp);
 	mutex_destroy(&resv->io_lock);
-	kfree(resv);
+	kmem_cache_free(memresv_resv_cache, resv);
+}
+
+static int memresv_resv_cmp(const void *key, const struct rb_node *node)
+{
+	u64 id = *(const u64 *)key;
+	u64 other = rb_entry(node, struct memresv_resv, node)->id;
+
+	return id < other ? -1 : id > other;
+}
+
+static bool memresv_resv_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct memresv_resv, node)->id <
+	       rb_entry(b, struct memresv_resv, node)->id;
+}
+
+/**
+ * memresv_resv_lookup() - the reservation of a cgroup id
+ * @id: the cgroup id
+ *
+ * Caller holds memresv_lock.
+ *
+ * Return: the reservation, or NULL.
+ */
+struct memresv_resv *memresv_resv_lookup(u64 id)
+{
+	struct rb_node *node = rb_find(&id, &memresv_resvs, memresv_resv_cmp);
+
+	lockdep_assert_held(&memresv_lock);
+	return node ? rb_entry(node, struct memresv_resv, node) : NULL;
+}
+
+/**
+ * memresv_resv_from() - the first reservation at or after a cgroup id
+ * @id: where to start
+ *
+ * Caller holds memresv_lock.  Walks and dumps resume from an id this way.
+ *
+ * Return: the reservation with the lowest id >= @id, or NULL.
+ */
+struct memresv_resv *memresv_resv_from(u64 id)
+{
+	struct rb_node *node = memresv_resvs.rb_node;
+	struct memresv_resv *resv, *found = NULL;
+
+	lockdep_assert_held(&memresv_lock);
+	while (node) {
+		resv = rb_entry(node, struct memresv_resv, node);
+		if (resv->id >= id) {
+			found = resv;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return found;
+}
+
+/**
+ * memresv_resv_next() - the reservation after another, by id
+ * @resv: a reservation in the table
+ *
+ * Caller holds memresv_lock.
+ *
+ * Return: the next reservation, or NULL after the last.
+ */
+struct memresv_resv *memresv_resv_next(const struct memresv_resv *resv)
+{
+	struct rb_node *node = rb_next(&resv->node);
+
+	return node ? rb_entry(node, struct memresv_resv, node) : NULL;
 }
 
 /**
@@ -113,8 +193,8 @@ static int memresv_resv_apply(struct memresv_resv *resv)
 	}
 	memresv_resv_limits(resv, &want);
 	mutex_unlock(&memresv_lock);
-	err = memresv_cgfs_apply(resv->cgrp, &want, &resv->applied,
-				 resv->saved.have_swap);
+	err = memresv_cgfs_apply(resv->cgrp, resv->memcg, &want,
+				 &resv->applied, resv->saved.have_swap);
 	/* The tick tries again (e.g. usage not yet under a lower maximum). */
 	WRITE_ONCE(resv->retry, err && err != -ENOENT && err != -ENODEV);
 	return err;
@@ -192,6 +272,9 @@ static void memresv_resv_status(struct memresv_resv *resv)
 void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
 			  u64 target, u64 grant)
 {
+	if (guarantee != resv->guarantee || target != resv->target ||
+	    grant != resv->grant)
+		memresv_ledger_touch();
 	memresv_ledger.guaranteed += guarantee - resv->guarantee;
 	memresv_ledger.assigned += target - resv->target;
 	memresv_ledger.paging_used += grant - resv->grant;
@@ -210,7 +293,6 @@ static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
 {
 	struct memresv_share *shares;
 	struct memresv_resv *resv;
-	unsigned long id;
 	size_t n = 0;
 
 	if (!need)
@@ -218,7 +300,8 @@ static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
 	shares = kvmalloc_array(memresv_ledger.nr, sizeof(*shares), GFP_KERNEL);
 	if (!shares)
 		return -ENOMEM;
-	xa_for_each(&memresv_resvs, id, resv) {
+	for (resv = memresv_resv_from(0); resv;
+	     resv = memresv_resv_next(resv)) {
 		if (resv == skip)
 			continue;
 		shares[n].guarantee = resv->guarantee;
@@ -228,7 +311,8 @@ static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
 	}
 	memresv_policy_reclaim(shares, n, need);
 	n = 0;
-	xa_for_each(&memresv_resvs, id, resv) {
+	for (resv = memresv_resv_from(0); resv;
+	     resv = memresv_resv_next(resv)) {
 		if (resv == skip)
 			continue;
 		if (shares[n].target != resv->target) {
@@ -299,7 +383,7 @@ struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
 	struct memresv_resv *resv;
 
 	mutex_lock(&memresv_lock);
-	resv = xa_load(&memresv_resvs, cgroup_id(cgrp));
+	resv = memresv_resv_lookup(cgroup_id(cgrp));
 	if (resv)
 		kref_get(&resv->ref);
 	mutex_unlock(&memresv_lock);
@@ -322,7 +406,7 @@ static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
 	struct cgroup *pos;
 
 	for (pos = cgroup_parent(cgrp); pos; pos = cgroup_parent(pos)) {
-		resv = xa_load(&memresv_resvs, cgroup_id(pos));
+		resv = memresv_resv_lookup(cgroup_id(pos));
 		if (resv)
 			return resv;
 	}
@@ -330,7 +414,7 @@ static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
 	css_for_each_descendant_pre(css, &cgrp->self) {
 		if (css == &cgrp->self)
 			continue;
-		resv = xa_load(&memresv_resvs, cgroup_id(css->cgroup));
+		resv = memresv_resv_lookup(cgroup_id(css->cgroup));
 		if (resv)
 			break;
 	}
@@ -338,21 +422,45 @@ static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
 	return resv;
 }
 
-/* min <= startup <= max; @bad names the setting at fault. */
-static int memresv_resv_validate(const struct memresv_settings *set,
-				 const struct memresv_resv *resv,
-				 struct netlink_ext_ack *extack, u32 *bad)
+/**
+ * memresv_resv_check_sizes() - minimum <= startup <= maximum
+ * @startup: startup size
+ * @minimum: minimum size
+ * @maximum: maximum size
+ * @extack: for the reason of a refusal
+ * @bad: set to the MEMRESV_SET_* bit of the size at fault
+ *
+ * Reservations and placement queries are checked alike.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int memresv_resv_check_sizes(u64 startup, u64 minimum, u64 maximum,
+			     struct netlink_ext_ack *extack, u32 *bad)
 {
-	if (set->minimum > set->startup) {
+	if (minimum > startup) {
 		*bad = MEMRESV_SET_STARTUP;
 		NL_SET_ERR_MSG(extack, "startup is below minimum");
 		return -EINVAL;
 	}
-	if (set->startup > set->maximum) {
+	if (startup > maximum) {
 		*bad = MEMRESV_SET_MAXIMUM;
 		NL_SET_ERR_MSG(extack, "maximum is below startup");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* The settings as a whole; @bad names the setting at fault. */
+static int memresv_resv_validate(const struct memresv_settings *set,
+				 const struct memresv_resv *resv,
+				 struct netlink_ext_ack *extack, u32 *bad)
+{
+	int err;
+
+	err = memresv_resv_check_sizes(set->startup, set->minimum, set->maximum,
+				       extack, bad);
+	if (err)
+		return err;
 	if (set->swap_max && !resv->saved.have_swap) {
 		*bad = MEMRESV_SET_SWAP_MAX;
 		NL_SET_ERR_MSG(extack,
@@ -416,6 +524,7 @@ static int memresv_resv_admit(struct memresv_resv *resv, bool paging_allowed,
 	if (err)
 		return err;
 	memresv_resv_account(resv, adm.physical, adm.physical, adm.grant);
+	memresv_ledger_touch();
 	resv->state = adm.grant ? MEMRESV_STATE_PAGING : MEMRESV_STATE_STARTING;
 	resv->phase_start = jiffies;
 	memresv_resv_status(resv);
@@ -440,7 +549,8 @@ static void memresv_resv_check_protection(struct memresv_resv *resv,
 	mutex_unlock(&memresv_lock);
 	for (pos = cgroup_parent(resv->cgrp); pos && cgroup_parent(pos);
 	     pos = cgroup_parent(pos)) {
-		if (memresv_cgfs_read(pos, "memory.min", &min) || min >= guarantee)
+		min = memresv_cgfs_protection(pos);
+		if (min >= guarantee)
 			continue;
 		snprintf(msg, sizeof(msg),
 			 "memory.min of ancestor '%s' is %llu MiB, below the %llu MiB guarantee: the protection is capped there",
@@ -461,7 +571,8 @@ static void memresv_resv_unlink(struct memresv_resv *resv, u8 reason)
 {
 	lockdep_assert_held(&memresv_lock);
 	memresv_resv_account(resv, 0, 0, 0);
-	xa_erase(&memresv_resvs, resv->id);
+	memresv_ledger_touch();
+	rb_erase(&resv->node, &memresv_resvs);
 	resv->removed = true;
 	memresv_ledger.nr--;
 	memresv_ledger.gen++;
@@ -486,6 +597,8 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		     struct memresv_resv **out)
 {
 	struct memresv_resv *resv, *other;
+	struct memresv_sample sample;
+	struct mem_cgroup *memcg;
 	bool paging;
 	char path[128];
 	int err;
@@ -494,29 +607,37 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		NL_SET_ERR_MSG(extack, "the root cgroup cannot be reserved");
 		return -EINVAL;
 	}
-	if (!memresv_cgfs_has_memory(cgrp)) {
+	memcg = memresv_cgfs_memcg_get(cgrp);
+	if (!memcg) {
 		NL_SET_ERR_MSG(extack,
 			       "the memory controller is not enabled for this cgroup (add +memory to its parent's cgroup.subtree_control)");
 		return -EOPNOTSUPP;
 	}
-	resv = kzalloc(sizeof(*resv), GFP_KERNEL);
-	if (!resv)
+	resv = kmem_cache_zalloc(memresv_resv_cache, GFP_KERNEL);
+	if (!resv) {
+		memresv_cgfs_memcg_put(memcg);
 		return -ENOMEM;
+	}
 	kref_init(&resv->ref);
 	cgroup_get(cgrp);
 	resv->cgrp = cgrp;
+	resv->memcg = memcg;
 	resv->id = cgroup_id(cgrp);
 	resv->set = *set;
 	mutex_init(&resv->io_lock);
 	INIT_WORK(&resv->apply_work, memresv_resv_apply_work);
 
-	err = memresv_cgfs_save(cgrp, &resv->saved);
+	err = memresv_cgfs_save(cgrp, memcg, &resv->saved);
 	if (err) {
 		memresv_nl_errmsg(extack, "cannot read the cgroup's memory files: error %d",
 				  err);
 		goto put;
 	}
 	resv->applied = resv->saved.limits;
+	/* Throttling and usage from before the reservation are not news. */
+	memresv_cgfs_sample(cgrp, memcg, &sample);
+	resv->high_events = sample.high_events;
+	resv->usage = sample.usage;
 	err = memresv_resv_validate(set, resv, extack, bad);
 	if (err)
 		goto put;
@@ -528,7 +649,7 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		err = -ESHUTDOWN;
 		goto unlock;
 	}
-	if (xa_load(&memresv_resvs, resv->id)) {
+	if (memresv_resv_lookup(resv->id)) {
 		NL_SET_ERR_MSG(extack, "the cgroup already has a reservation");
 		err = -EEXIST;
 		goto unlock;
@@ -541,16 +662,12 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		err = -EBUSY;
 		goto unlock;
 	}
-	err = xa_insert(&memresv_resvs, resv->id, resv, GFP_KERNEL);
-	if (err)
-		goto unlock;
 	paging = set->paging == MEMRESV_PAGING_ALWAYS ||
 		 (force && set->paging != MEMRESV_PAGING_NEVER);
 	err = memresv_resv_admit(resv, paging, false, extack);
-	if (err) {
-		xa_erase(&memresv_resvs, resv->id);
+	if (err)
 		goto unlock;
-	}
+	rb_add(&resv->node, &memresv_resvs, memresv_resv_less);
 	kref_get(&resv->ref);		/* the table's */
 	memresv_ledger.nr++;
 	memresv_ledger.gen++;
@@ -570,13 +687,13 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		if (linked)
 			memresv_resv_unlink(resv, MEMRESV_REASON_NONE);
 		mutex_unlock(&memresv_lock);
-		memresv_cgfs_restore(cgrp, &resv->saved, &resv->applied);
+		memresv_cgfs_restore(cgrp, memcg, &resv->saved, &resv->applied);
 		mutex_unlock(&resv->io_lock);
 		if (err == -EBUSY)
 			memresv_nl_errmsg(extack,
 					  "maximum %llu MiB is below the cgroup's usage of %llu MiB, which could not be reclaimed",
 					  set->maximum >> 20,
-					  memresv_cgfs_usage(cgrp) >> 20);
+					  memresv_cgfs_usage(memcg) >> 20);
 		else
 			memresv_nl_errmsg(extack,
 					  "cannot write the cgroup's memory files: error %d",
@@ -644,6 +761,7 @@ static int memresv_resv_settle(struct memresv_resv *resv,
 	}
 	status = resv->status;
 	resv->set = *set;
+	memresv_ledger_touch();
 	memresv_resv_account(resv, guarantee, target, resv->grant);
 	if (resv->status != status)
 		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
@@ -707,14 +825,14 @@ int memresv_resv_set(struct memresv_resv *resv,
 
 	/* Make room under a lower maximum before committing anything. */
 	if (set.maximum < want.max) {
-		err = memresv_cgfs_make_room(resv->cgrp, set.maximum,
-					     &resv->applied);
+		err = memresv_cgfs_make_room(resv->cgrp, resv->memcg,
+					     set.maximum, &resv->applied);
 		if (err) {
 			*bad = MEMRESV_SET_MAXIMUM;
 			memresv_nl_errmsg(extack,
 					  "maximum %llu MiB is below the cgroup's usage of %llu MiB, which could not be reclaimed",
 					  set.maximum >> 20,
-					  memresv_cgfs_usage(resv->cgrp) >> 20);
+					  memresv_cgfs_usage(resv->memcg) >> 20);
 			mutex_unlock(&resv->io_lock);
 			return err;
 		}
@@ -776,14 +894,15 @@ int memresv_resv_del(struct memresv_resv *resv, struct netlink_ext_ack *extack)
 	}
 	mutex_unlock(&memresv_lock);
 
-	err = memresv_cgfs_restore(resv->cgrp, &resv->saved, &resv->applied);
+	err = memresv_cgfs_restore(resv->cgrp, resv->memcg, &resv->saved,
+				   &resv->applied);
 	if (err == -EBUSY) {
 		memresv_resv_apply(resv);
 		mutex_unlock(&resv->io_lock);
 		memresv_nl_errmsg(extack,
 				  "cannot give back memory.max of %llu MiB: the cgroup uses %llu MiB and reclaim could not get it under",
 				  saved_max >> 20,
-				  memresv_cgfs_usage(resv->cgrp) >> 20);
+				  memresv_cgfs_usage(resv->memcg) >> 20);
 		return -EBUSY;
 	}
 	/* Other errors: the group is going away; its files with it. */
@@ -803,6 +922,7 @@ static void memresv_resv_end_startup(struct memresv_resv *resv, u8 reason)
 	bool paging = resv->state == MEMRESV_STATE_PAGING;
 
 	resv->state = MEMRESV_STATE_RUNNING;
+	memresv_ledger_touch();
 	memresv_resv_account(resv, resv->set.minimum,
 			     max(resv->target, resv->set.minimum), 0);
 	if (paging)
@@ -902,43 +1022,44 @@ int memresv_resv_ready(struct memresv_resv *resv,
 }
 
 /**
- * memresv_resv_tick() - once a period: removed groups, phase ends
+ * memresv_resv_tick_one() - a reservation's part of the tick
+ * @resv: a reservation in the table; memresv_lock held
  *
- * A group whose cgroup was removed loses its reservation (cgroup-gone);
- * start-up ends at startup_window, paging at paging_max, whichever first.
+ * A group whose cgroup was removed, or whose memory controller was
+ * disabled, loses its reservation (cgroup-gone); start-up ends at
+ * startup_window, paging at paging_max, whichever first; limits that could
+ * not be written are tried again.
+ *
+ * Return: true when @resv is running (and still in the table): the
+ * balancer samples it.
  */
-void memresv_resv_tick(void)
+bool memresv_resv_tick_one(struct memresv_resv *resv)
 {
-	struct memresv_resv *resv;
-	unsigned long id;
-
-	mutex_lock(&memresv_lock);
-	xa_for_each(&memresv_resvs, id, resv) {
-		if (memresv_cgroup_gone(resv->cgrp)) {
-			memresv_resv_unlink(resv, MEMRESV_REASON_CGROUP_GONE);
-			memresv_resv_put(resv);
-			continue;
-		}
-		if (READ_ONCE(resv->retry))
-			memresv_resv_queue_apply(resv);
-		if (resv->state == MEMRESV_STATE_RUNNING ||
-		    memresv_resv_phase_left_ms(resv))
-			continue;
-		memresv_resv_end_startup(resv, resv->state == MEMRESV_STATE_PAGING &&
-					 memresv_ledger.paging_max < resv->set.window ?
-					 MEMRESV_REASON_PAGING_MAX :
-					 MEMRESV_REASON_WINDOW);
-		memresv_resv_queue_apply(resv);
+	lockdep_assert_held(&memresv_lock);
+	if (memresv_cgroup_gone(resv->cgrp) ||
+	    memresv_cgfs_memcg_gone(resv->memcg)) {
+		memresv_resv_unlink(resv, MEMRESV_REASON_CGROUP_GONE);
+		memresv_resv_put(resv);
+		return false;
 	}
-	mutex_unlock(&memresv_lock);
+	if (READ_ONCE(resv->retry))
+		memresv_resv_queue_apply(resv);
+	if (resv->state == MEMRESV_STATE_RUNNING)
+		return true;
+	if (memresv_resv_phase_left_ms(resv))
+		return false;
+	memresv_resv_end_startup(resv, resv->state == MEMRESV_STATE_PAGING &&
+				 memresv_ledger.paging_max < resv->set.window ?
+				 MEMRESV_REASON_PAGING_MAX : MEMRESV_REASON_WINDOW);
+	memresv_resv_queue_apply(resv);
+	return false;
 }
 
 static void memresv_tick_fn(struct work_struct *work)
 {
-	memresv_resv_tick();
-	memresv_balancer_run();
-	queue_delayed_work(memresv_wq, &memresv_tick_work,
-			   msecs_to_jiffies(READ_ONCE(memresv_ledger.period_ms)));
+	unsigned long delay = memresv_balancer_tick();
+
+	queue_delayed_work(memresv_wq, &memresv_tick_work, delay);
 }
 
 /**
@@ -950,16 +1071,21 @@ void memresv_resv_kick(void)
 }
 
 /**
- * memresv_resv_init() - the workqueue and the tick
+ * memresv_resv_init() - the reservation cache, the workqueue and the tick
  *
  * Return: 0 or -ENOMEM.
  */
 int memresv_resv_init(void)
 {
+	memresv_resv_cache = KMEM_CACHE(memresv_resv, 0);
+	if (!memresv_resv_cache)
+		return -ENOMEM;
 	/* Writes block in reclaim: unbound, and usable under memory pressure. */
 	memresv_wq = alloc_workqueue("memresv", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!memresv_wq)
+	if (!memresv_wq) {
+		kmem_cache_destroy(memresv_resv_cache);
 		return -ENOMEM;
+	}
 	INIT_DELAYED_WORK(&memresv_tick_work, memresv_tick_fn);
 	queue_delayed_work(memresv_wq, &memresv_tick_work,
 			   msecs_to_jiffies(memresv_ledger.period_ms));
@@ -975,7 +1101,6 @@ int memresv_resv_init(void)
 void memresv_resv_exit(void)
 {
 	struct memresv_resv *resv;
-	unsigned long id;
 	char path[128];
 
 	mutex_lock(&memresv_lock);
@@ -988,9 +1113,8 @@ void memresv_resv_exit(void)
 		 * Requests may still run: take each reference under the lock,
 		 * and start again from the first entry left in the table.
 		 */
-		id = 0;
 		mutex_lock(&memresv_lock);
-		resv = xa_find(&memresv_resvs, &id, ULONG_MAX, XA_PRESENT);
+		resv = memresv_resv_from(0);
 		if (resv)
 			kref_get(&resv->ref);
 		mutex_unlock(&memresv_lock);
@@ -1005,7 +1129,7 @@ void memresv_resv_exit(void)
 		memresv_resv_unlink(resv, MEMRESV_REASON_UNLOAD);
 		memresv_resv_put(resv);	/* the table's */
 		mutex_unlock(&memresv_lock);
-		if (memresv_cgfs_restore(resv->cgrp, &resv->saved,
+		if (memresv_cgfs_restore(resv->cgrp, resv->memcg, &resv->saved,
 					 &resv->applied) == -EBUSY)
 			pr_warn("memresv: %s: memory.max left at %llu: usage is above the value it had before\n",
 				memresv_resv_path(resv->cgrp, path, sizeof(path)),
@@ -1022,5 +1146,7 @@ next:
 void memresv_resv_destroy(void)
 {
 	destroy_workqueue(memresv_wq);
-	WARN_ON_ONCE(!xa_empty(&memresv_resvs));
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&memresv_resvs));
+	memresv_balancer_exit();
+	kmem_cache_destroy(memresv_resv_cache);
 }

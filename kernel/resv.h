@@ -7,13 +7,14 @@
 
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
 
 #include "cgfs.h"
 
 struct cgroup;
+struct mem_cgroup;
 struct netlink_ext_ack;
 
 #define MEMRESV_SET_STARTUP	BIT(0)
@@ -50,19 +51,28 @@ struct memresv_settings {
 /**
  * struct memresv_resv - one reservation
  * @ref: held by the reservation table and by whoever works on it
- * @cgrp: the group (a reference is held)
- * @id: cgroup id, the key of memresv_resvs
- * @set: settings (memresv_lock)
  * @state: enum memresv_state (memresv_lock)
  * @status: enum memresv_status (memresv_lock)
+ * @removed: out of the table; files restored or gone (memresv_lock)
+ * @retry: the last write of the limits failed; the tick tries again
+ * @pressing: at the last balancer pass the group was throttled at its
+ *	target, or growing fast enough to be before the next (memresv_lock)
+ * @pressure: PSI memory pressure at the last balancer pass, percent
+ * @node: in the table, by @id (memresv_lock)
+ * @cgrp: the group (a reference is held)
+ * @memcg: the group's own memory css (a reference is held)
+ * @id: cgroup id, the key of the table
+ * @set: settings (memresv_lock)
  * @guarantee: memory.min (memresv_lock)
  * @target: memory.high (memresv_lock)
  * @demand: the balancer's estimate of need (memresv_lock)
  * @grant: swap tier held while paging (memresv_lock)
+ * @usage: memory.current at the last balancer pass (memresv_lock)
  * @high_events: memory.events "high" at the last balancer pass
+ * @inactive_file: inactive_file of memory.stat when last read
+ * @stat_usage: memory.current when memory.stat was last read
+ * @stat_time: jiffies when memory.stat was last read
  * @phase_start: jiffies when the start-up phase began (memresv_lock)
- * @removed: out of the table; files restored or gone (memresv_lock)
- * @retry: the last write of the limits failed; the tick tries again
  * @io_lock: serialises file I/O and whole changes of this reservation;
  *	taken before memresv_lock, never inside it
  * @applied: what memresv last wrote to the files (@io_lock)
@@ -71,19 +81,27 @@ struct memresv_settings {
  */
 struct memresv_resv {
 	struct kref ref;
-	struct cgroup *cgrp;
-	u64 id;
-	struct memresv_settings set;
 	u8 state;
 	u8 status;
+	bool removed;
+	bool retry;
+	bool pressing;
+	u8 pressure;
+	struct rb_node node;
+	struct cgroup *cgrp;
+	struct mem_cgroup *memcg;
+	u64 id;
+	struct memresv_settings set;
 	u64 guarantee;
 	u64 target;
 	u64 demand;
 	u64 grant;
+	u64 usage;
 	unsigned long high_events;
+	u64 inactive_file;
+	u64 stat_usage;
+	unsigned long stat_time;
 	unsigned long phase_start;
-	bool removed;
-	bool retry;
 	/* serialises writes to this group's files */
 	struct mutex io_lock;
 	struct memresv_limits applied;
@@ -91,9 +109,11 @@ struct memresv_resv {
 	struct work_struct apply_work;
 };
 
-/* All reservations by cgroup id (memresv_lock for changes). */
-extern struct xarray memresv_resvs;
 extern struct workqueue_struct *memresv_wq;
+
+struct memresv_resv *memresv_resv_lookup(u64 id);
+struct memresv_resv *memresv_resv_from(u64 id);
+struct memresv_resv *memresv_resv_next(const struct memresv_resv *resv);
 
 int memresv_resv_init(void);
 void memresv_resv_exit(void);
@@ -123,8 +143,10 @@ void memresv_resv_queue_apply(struct memresv_resv *resv);
 void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
 			  u64 target, u64 grant);
 void memresv_resv_fit_capacity(void);
-void memresv_resv_tick(void);
+bool memresv_resv_tick_one(struct memresv_resv *resv);
 void memresv_resv_kick(void);
+int memresv_resv_check_sizes(u64 startup, u64 minimum, u64 maximum,
+			     struct netlink_ext_ack *extack, u32 *bad);
 void memresv_resv_destroy(void);
 
 #endif /* _MEMRESV_RESV_H */
