@@ -582,6 +582,41 @@ TEST_F(resv, removed_cgroup_releases_reservation)
 	mr_close(mon);
 }
 
+/*
+ * Disabling the memory controller above a group takes its memory.* files
+ * away: the reservation goes as if the group had (cgroup-gone), and the
+ * group itself stays.
+ */
+TEST_F(resv, disabled_memory_controller_releases_reservation)
+{
+	struct mr_sock *mon = mr_open();
+	struct mr_attrs ev;
+	struct mr_result res;
+	char child[128];
+	uint64_t id;
+
+	ASSERT_NE(NULL, mon);
+	ASSERT_EQ(0, mr_subscribe(mon));
+	snprintf(child, sizeof(child), "%s/vm", self->cg);
+	ASSERT_EQ(0, cg_write(self->cg, "cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, cg_create(child));
+	id = cg_id(child);
+	ASSERT_EQ(0, mr_new(self->s, child, 64 * MiB, 32 * MiB, 128 * MiB, &res))
+		TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_ADDED, 2000, &ev));
+	ASSERT_EQ(0, cg_write(self->cg, "cgroup.subtree_control", "-memory"));
+	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_REMOVED, 5000, &ev));
+	EXPECT_EQ(MEMRESV_REASON_CGROUP_GONE, ev.val[MEMRESV_A_REASON]);
+	EXPECT_EQ(id, ev.val[MEMRESV_A_CGROUP_ID]);
+	EXPECT_STREQ(child, ev.cgroup);
+	EXPECT_EQ(-ENOENT, mr_do(self->s, mr_resv_msg(self->s,
+						      MEMRESV_CMD_RESV_GET,
+						      child), &res));
+	EXPECT_EQ(id, cg_id(child));
+	ASSERT_LEDGER(self->s);
+	mr_close(mon);
+}
+
 TEST_F(resv, events_for_add_change_del)
 {
 	struct mr_sock *mon = mr_open();

@@ -88,7 +88,7 @@ enum memresv_event {
 enum memresv_reason {
 	MEMRESV_REASON_NONE,
 	MEMRESV_REASON_DELETED,		/* removed: RESV_DEL */
-	MEMRESV_REASON_CGROUP_GONE,	/* removed: the cgroup was removed */
+	MEMRESV_REASON_CGROUP_GONE,	/* removed: cgroup or its memcg gone */
 	MEMRESV_REASON_UNLOAD,		/* removed: module unload */
 	MEMRESV_REASON_READY,		/* start-up/paging ended: RESV_READY */
 	MEMRESV_REASON_WINDOW,		/* ended: startup_window elapsed */
