@@ -320,6 +320,90 @@ TEST_F_TIMEOUT(dump, many, 900)
 	cg_destroy(parent);
 }
 
+/*
+ * memresv keeps the limit files of the groups it changed last open (64
+ * files for the host).  Changing many more groups than that, round after
+ * round, every write still lands in its own group; a group removed while
+ * its files are open is released, and a new group made in its place gets
+ * its own writes; every group gets its files back on delete.
+ */
+FIXTURE(cache) {
+};
+
+FIXTURE_SETUP(cache)
+{
+}
+
+FIXTURE_TEARDOWN(cache)
+{
+}
+
+TEST_F_TIMEOUT(cache, limit_files_stay_right_past_the_cache, 600)
+{
+	const int n = 100, rounds = 3;
+	char parent[64], cg[96];
+	struct mr_result res;
+	struct mr_sock *s;
+	struct nl_msg *msg;
+	uint64_t max;
+	int i, r;
+
+	snprintf(parent, sizeof(parent), "mrcache-%d", getpid());
+	ASSERT_EQ(0, cg_create(parent));
+	ASSERT_EQ(0, cg_write(parent, "cgroup.subtree_control", "+memory"));
+	s = mr_open();
+	ASSERT_NE(NULL, s);
+	for (i = 0; i < n; i++) {
+		snprintf(cg, sizeof(cg), "%s/g%03d", parent, i);
+		ASSERT_EQ(0, cg_create(cg));
+		ASSERT_EQ(0, mr_new(s, cg, MiB, MiB, (64 + i) * MiB, &res))
+			TH_LOG("%s: %s", cg, res.extack);
+	}
+	for (r = 1; r <= rounds; r++) {
+		for (i = 0; i < n; i++) {
+			snprintf(cg, sizeof(cg), "%s/g%03d", parent, i);
+			msg = mr_resv_msg(s, MEMRESV_CMD_RESV_SET, cg);
+			nla_put_u64(msg, MEMRESV_A_MAXIMUM, (64 + i + r * n) * MiB);
+			ASSERT_EQ(0, mr_do(s, msg, &res)) TH_LOG("%s", res.extack);
+		}
+		for (i = 0; i < n; i++) {
+			snprintf(cg, sizeof(cg), "%s/g%03d", parent, i);
+			max = cg_u64(cg, "memory.max");
+			ASSERT_EQ((64 + i + r * n) * MiB, max)
+				TH_LOG("round %d: %s has memory.max %llu MiB", r, cg,
+				       (unsigned long long)(max >> 20));
+		}
+	}
+
+	/* g000 was written last but one round ago; g099 a moment ago. */
+	snprintf(cg, sizeof(cg), "%s/g%03d", parent, n - 1);
+	cg_destroy(cg);
+	for (i = 0; i < 50; i++) {
+		if (mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_GET, cg), &res) == -ENOENT)
+			break;
+		usleep(100000);
+	}
+	ASSERT_EQ(-ENOENT, res.err) TH_LOG("the removed group kept its reservation");
+	ASSERT_EQ(0, cg_create(cg));
+	ASSERT_EQ(0, mr_new(s, cg, MiB, MiB, 77 * MiB, &res)) TH_LOG("%s", res.extack);
+	EXPECT_EQ(77 * MiB, cg_u64(cg, "memory.max"));
+	msg = mr_resv_msg(s, MEMRESV_CMD_RESV_SET, cg);
+	nla_put_u64(msg, MEMRESV_A_MAXIMUM, 78 * MiB);
+	ASSERT_EQ(0, mr_do(s, msg, &res)) TH_LOG("%s", res.extack);
+	EXPECT_EQ(78 * MiB, cg_u64(cg, "memory.max"));
+
+	for (i = 0; i < n; i++) {
+		snprintf(cg, sizeof(cg), "%s/g%03d", parent, i);
+		ASSERT_EQ(0, mr_del(s, cg));
+		EXPECT_EQ(UINT64_MAX, cg_u64(cg, "memory.max")) TH_LOG("%s", cg);
+		EXPECT_EQ(UINT64_MAX, cg_u64(cg, "memory.high")) TH_LOG("%s", cg);
+		EXPECT_EQ(0, cg_u64(cg, "memory.min")) TH_LOG("%s", cg);
+	}
+	ASSERT_LEDGER(s);
+	mr_close(s);
+	cg_destroy(parent);
+}
+
 #define RACE_GROUPS	8
 #define RACE_THREADS	4
 #define RACE_ITERS	300	/* a third of it on the debug kernel */
