@@ -1,142 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cgroup helpers for the memresv selftests: uniquely named groups, their
- * files, workloads that allocate and touch memory inside them, and the
- * ledger invariant checked against a dump.
+ * cgroup helpers for the memresv selftests: workloads that allocate and
+ * touch memory inside a group, and the ledger invariant checked against a
+ * dump.  The groups' files are read and written through cgfile.h.
  */
 #ifndef _MEMRESV_SELFTEST_CG_H
 #define _MEMRESV_SELFTEST_CG_H
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include "cgfile.h"
 #include "nl.h"
-
-#define CG_ROOT	"/sys/fs/cgroup"
-#define MiB	(1ULL << 20)
-
-static inline void cg_path(char *buf, size_t len, const char *cg,
-			   const char *file)
-{
-	if (file)
-		snprintf(buf, len, CG_ROOT "/%s/%s", cg, file);
-	else
-		snprintf(buf, len, CG_ROOT "/%s", cg);
-}
-
-static inline int cg_write(const char *cg, const char *file, const char *val)
-{
-	char path[4200];
-	int fd, len = strlen(val), ret;
-
-	cg_path(path, sizeof(path), cg, file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, val, len);
-	ret = ret == len ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
-static inline int cg_read(const char *cg, const char *file, char *buf,
-			  size_t len)
-{
-	char path[4200];
-	ssize_t n;
-	int fd;
-
-	cg_path(path, sizeof(path), cg, file);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-/* A single-value file; "max" reads as UINT64_MAX, errors as 0xdead. */
-static inline uint64_t cg_u64(const char *cg, const char *file)
-{
-	char buf[64];
-
-	if (cg_read(cg, file, buf, sizeof(buf)))
-		return 0xdead;
-	if (!strncmp(buf, "max", 3))
-		return UINT64_MAX;
-	return strtoull(buf, NULL, 10);
-}
-
-/* A "key value" line of a flat-keyed file such as memory.events. */
-static inline uint64_t cg_key(const char *cg, const char *file,
-			      const char *key)
-{
-	char buf[4096], *p;
-	size_t klen = strlen(key);
-
-	if (cg_read(cg, file, buf, sizeof(buf)))
-		return UINT64_MAX;
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return strtoull(p + klen + 1, NULL, 10);
-	return UINT64_MAX;
-}
-
-static inline int cg_create(const char *cg)
-{
-	char path[4200];
-
-	cg_path(path, sizeof(path), cg, NULL);
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-/* Kill what runs in @cg and remove it (children first). */
-static inline void cg_destroy(const char *cg)
-{
-	char path[4200], child[4200];
-	struct dirent *de;
-	DIR *dir;
-	int i;
-
-	cg_path(path, sizeof(path), cg, NULL);
-	dir = opendir(path);
-	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		snprintf(child, sizeof(child), "%s/%s", cg, de->d_name);
-		cg_destroy(child);
-	}
-	closedir(dir);
-	cg_write(cg, "cgroup.kill", "1");
-	for (i = 0; i < 100; i++) {
-		if (!rmdir(path) || errno == ENOENT)
-			return;
-		usleep(20000);
-	}
-}
-
-static inline uint64_t cg_id(const char *cg)
-{
-	char path[4200];
-	struct stat st;
-
-	cg_path(path, sizeof(path), cg, NULL);
-	return stat(path, &st) ? 0 : st.st_ino;
-}
 
 /*
  * A workload in @cg that allocates and touches @bytes of anonymous memory,
@@ -155,12 +31,10 @@ static inline pid_t cg_run_hog(const char *cg, uint64_t bytes)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		char buf[32];
 		char *mem;
 
 		close(pfd[0]);
-		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (cg_write(cg, "cgroup.procs", buf))
+		if (cg_enter(cg))
 			_exit(1);
 		mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -190,13 +64,11 @@ static inline pid_t cg_run_hog(const char *cg, uint64_t bytes)
  */
 static inline pid_t cg_spawn_hog(const char *cg, uint64_t bytes)
 {
-	char buf[32];
 	pid_t pid = fork();
 
 	if (pid)
 		return pid;
-	snprintf(buf, sizeof(buf), "%d", getpid());
-	if (cg_write(cg, "cgroup.procs", buf))
+	if (cg_enter(cg))
 		_exit(1);
 	{
 		char *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,

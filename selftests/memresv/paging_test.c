@@ -139,7 +139,7 @@ static int wait_event(struct mr_sock *mon, const char *cg, int event, int ms,
 static pid_t hog_start(const char *cg, uint64_t bytes, int *cmd, int *ack)
 {
 	int c[2], a[2];
-	char buf[32], x = 0;
+	char x = 0;
 	pid_t pid;
 
 	if (pipe(c))
@@ -155,8 +155,7 @@ static pid_t hog_start(const char *cg, uint64_t bytes, int *cmd, int *ack)
 
 		close(c[1]);
 		close(a[0]);
-		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (cg_write(cg, "cgroup.procs", buf))
+		if (cg_enter(cg))
 			_exit(1);
 		mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -6,9 +6,10 @@
 SELFTEST_SRCS	:= $(wildcard selftests/memresv/*_test.c)
 SELFTEST_BINS	:= $(patsubst selftests/memresv/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 SELFTEST_LIB	:= selftests/memresv/nl.c
+SELFTEST_HDRS	:= $(wildcard selftests/memresv/*.h)
 
-$(BUILD)/selftests/%: selftests/memresv/%.c $(SELFTEST_LIB) \
-		selftests/memresv/nl.h uapi/linux/memresv.h | $(KSFT_HDR)
+$(BUILD)/selftests/%: selftests/memresv/%.c $(SELFTEST_LIB) $(SELFTEST_HDRS) \
+		uapi/linux/memresv.h | $(KSFT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(KSFT_CFLAGS) $(USER_CPPFLAGS) \
 		$(NL_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(NL_LIBS) -lpthread
