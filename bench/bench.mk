@@ -15,12 +15,15 @@ BENCH_VM_BINS	:= $(addprefix $(BENCH_DIR)/, ops_bench react_bench scale_bench)
 BENCH_HOST_BINS	:= $(BENCH_DIR)/density
 BENCH_LIB	:= bench/bnl.c
 BENCH_HDRS	:= $(wildcard bench/*.h)
+# The cgroup file helpers are the selftests' (selftests/memresv/cgfile.h).
+BENCH_VM_HDRS	:= $(BENCH_HDRS) selftests/memresv/cgfile.h
+BENCH_CPPFLAGS	:= -I$(SRC)/selftests/memresv
 
-$(BENCH_DIR)/%_bench: bench/%_bench.c $(BENCH_LIB) $(BENCH_HDRS) \
+$(BENCH_DIR)/%_bench: bench/%_bench.c $(BENCH_LIB) $(BENCH_VM_HDRS) \
 		kernel/policy.c kernel/policy.h uapi/linux/memresv.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) $(NL_CFLAGS) \
-		-o $@ $< $(BENCH_LIB) kernel/policy.c $(NL_LIBS) -lm
+	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) $(BENCH_CPPFLAGS) \
+		$(NL_CFLAGS) -o $@ $< $(BENCH_LIB) kernel/policy.c $(NL_LIBS) -lm
 
 $(BENCH_DIR)/density: bench/density.c $(BENCH_HDRS) kernel/policy.c \
 		kernel/policy.h uapi/linux/memresv.h

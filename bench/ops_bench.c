@@ -34,7 +34,7 @@
 
 #include "bench.h"
 #include "bnl.h"
-#include "cgx.h"
+#include "cgfile.h"
 #include "ftrace.h"
 
 #define CG		"memresv-bench-ops"
@@ -52,7 +52,7 @@ static char new_max[24], new_high[24], new_min[24];
 
 static void by_hand(const char *file, const char *val)
 {
-	if (cgx_write(CG, file, val))
+	if (cg_write(CG, file, val))
 		bench_die("writing %s of %s by hand failed", file, CG);
 }
 
@@ -63,7 +63,7 @@ static void new_by_hand(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(saved_files); i++)
-		if (cgx_read(CG, saved_files[i], buf, sizeof(buf)))
+		if (cg_read(CG, saved_files[i], buf, sizeof(buf)))
 			bench_die("reading %s failed", saved_files[i]);
 	by_hand("memory.max", new_max);
 	by_hand("memory.high", new_high);
@@ -85,17 +85,17 @@ static void check_mirror(struct bnl *b)
 {
 	if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
 		bench_die("RESV_NEW %s: %d %s", CG, b->err, b->extack);
-	if (cgx_u64(CG, "memory.max") != MAXIMUM ||
-	    cgx_u64(CG, "memory.high") != STARTUP ||
-	    cgx_u64(CG, "memory.min") != STARTUP ||
-	    cgx_u64(CG, "memory.swap.max") != 0)
+	if (cg_u64(CG, "memory.max") != MAXIMUM ||
+	    cg_u64(CG, "memory.high") != STARTUP ||
+	    cg_u64(CG, "memory.min") != STARTUP ||
+	    cg_u64(CG, "memory.swap.max") != 0)
 		bench_die("RESV_NEW wrote other values than the baseline mirrors");
 	if (bnl_del(b, CG))
 		bench_die("RESV_DEL %s: %d %s", CG, b->err, b->extack);
-	if (cgx_u64(CG, "memory.max") != UINT64_MAX ||
-	    cgx_u64(CG, "memory.high") != UINT64_MAX ||
-	    cgx_u64(CG, "memory.min") != 0 ||
-	    cgx_u64(CG, "memory.swap.max") != UINT64_MAX)
+	if (cg_u64(CG, "memory.max") != UINT64_MAX ||
+	    cg_u64(CG, "memory.high") != UINT64_MAX ||
+	    cg_u64(CG, "memory.min") != 0 ||
+	    cg_u64(CG, "memory.swap.max") != UINT64_MAX)
 		bench_die("RESV_DEL restored other values than the baseline mirrors");
 }
 
@@ -145,7 +145,7 @@ static void profile(struct bnl *b)
 int main(int argc, char **argv)
 {
 	const char *env = getenv("MEMRESV_BENCH_ITERS");
-	int iters = env ? atoi(env) : 2000, total, i, k, fd, dirfd, f;
+	int iters = env ? atoi(env) : 2000, total, i, k, fd, dirfd, f, err;
 	uint64_t *pair, *nnew, *ndel, *base1, *base2, *gf, *fnew, *fdel;
 	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at, t[8];
 	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
@@ -165,9 +165,10 @@ int main(int argc, char **argv)
 
 	if (bnl_open(&b))
 		bench_die("cannot talk to the memresv family (module loaded?)");
-	if (cgx_mkdir(CG))
+	err = cg_create(CG);
+	if (err && err != -EEXIST)
 		bench_die("cannot create cgroup %s", CG);
-	if (access(CGX_ROOT "/" CG "/memory.swap.max", F_OK))
+	if (access(CG_ROOT "/" CG "/memory.swap.max", F_OK))
 		bench_die("%s has no memory.swap.max: swap accounting is off", CG);
 	/* Park the balancer: a pass in the middle would be noise. */
 	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
@@ -231,11 +232,11 @@ int main(int argc, char **argv)
 	printf("set: %d RESV_SET of maximum and as many baselines\n", iters);
 	if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
 		bench_die("RESV_NEW: %d %s", b.err, b.extack);
-	cgx_path(path, sizeof(path), CG, "memory.max");
+	cg_path(path, sizeof(path), CG, "memory.max");
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		bench_die("cannot open %s", path);
-	cgx_path(dirpath, sizeof(dirpath), CG, NULL);
+	cg_path(dirpath, sizeof(dirpath), CG, NULL);
 	dirfd = open(dirpath, O_RDONLY | O_DIRECTORY);
 	if (dirfd < 0)
 		bench_die("cannot open %s", dirpath);
@@ -347,7 +348,7 @@ int main(int argc, char **argv)
 	profile(&b);
 	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
 	bnl_close(&b);
-	cgx_rmdir(CG);
+	cg_rmdir(CG);
 	(void)argc;
 	(void)argv;
 	return 0;

@@ -26,7 +26,7 @@
 
 #include "bench.h"
 #include "bnl.h"
-#include "cgx.h"
+#include "cgfile.h"
 
 #define TRACE		"/sys/kernel/tracing/"
 #define HOG_SPAN	(1024 * MiB)
@@ -53,11 +53,9 @@ static void hog_set(struct hog *h, uint64_t bytes)
 static void hog_main(const char *cg, const struct hog *h)
 {
 	uint64_t have = 0, w, off;
-	char buf[32];
 	char *mem;
 
-	snprintf(buf, sizeof(buf), "%d", getpid());
-	if (cgx_write(cg, "cgroup.procs", buf))
+	if (cg_enter(cg))
 		_exit(1);
 	mem = mmap(NULL, HOG_SPAN, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -233,17 +231,18 @@ static void record(struct bnl *b, uint64_t total, const char *csv)
 	const double end = 54, period = 0.5;
 	struct bnl_attrs a[2];
 	struct hog h[2];
-	uint64_t t0, next;
+	uint64_t t0, next, oom_kills;
 	size_t step = 0;
 	double t;
 	FILE *f;
-	int i;
+	int i, err;
 
 	f = fopen(csv, "w");
 	if (!f)
 		bench_die("cannot write %s", csv);
 	for (i = 0; i < 2; i++) {
-		if (cgx_mkdir(cg[i]))
+		err = cg_create(cg[i]);
+		if (err && err != -EEXIST)
 			bench_die("cannot create %s", cg[i]);
 	}
 	if (bnl_set_reserve(b, total - 512 * MiB))
@@ -285,11 +284,12 @@ static void record(struct bnl *b, uint64_t total, const char *csv)
 	}
 	fclose(f);
 	for (i = 0; i < 2; i++) {
-		if (cgx_key(cg[i], "memory.events", "oom_kill"))
+		oom_kills = cg_key(cg[i], "memory.events", "oom_kill");
+		if (oom_kills && oom_kills != UINT64_MAX)
 			printf("  warning: %s had an OOM kill\n", cg[i]);
 		hog_stop(&h[i]);
 		bnl_del(b, cg[i]);
-		cgx_rmdir(cg[i]);
+		cg_rmdir(cg[i]);
 	}
 	printf("  written %s\n", csv);
 }
@@ -301,13 +301,14 @@ int main(int argc, char **argv)
 	double v[3];
 	bool traced;
 	struct bnl b;
-	int i;
+	int i, err;
 
 	bench_open_results();
 	srand(1);
 	if (bnl_open(&b) || bnl_host(&b, &host))
 		bench_die("cannot talk to the memresv family (module loaded?)");
-	if (cgx_mkdir(react_cg))
+	err = cg_create(react_cg);
+	if (err && err != -EEXIST)
 		bench_die("cannot create %s", react_cg);
 	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
 
@@ -326,7 +327,7 @@ int main(int argc, char **argv)
 		trace_write("trace_clock", "local");
 	}
 	bench_result("reaction_periods", bench_median(v, 3));
-	cgx_rmdir(react_cg);
+	cg_rmdir(react_cg);
 
 	record(&b, host.val[MEMRESV_A_HOST_TOTAL], csv);
 	bnl_set_reserve(&b, host.val[MEMRESV_A_HOST_RESERVE]);

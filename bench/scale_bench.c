@@ -38,7 +38,7 @@
 
 #include "bench.h"
 #include "bnl.h"
-#include "cgx.h"
+#include "cgfile.h"
 #include "ftrace.h"
 #include "policy.h"
 
@@ -426,7 +426,7 @@ static void open_file_cost(void)
 	settle();
 	snap_take(&a);
 	for (i = 0; i < nr; i++) {
-		cgx_path(path, sizeof(path), names[i], "memory.max");
+		cg_path(path, sizeof(path), names[i], "memory.max");
 		fds[i] = open(path, O_WRONLY);
 	}
 	settle();
@@ -461,7 +461,7 @@ int main(void)
 	char buf[64];
 	uint64_t t0;
 	struct bnl b;
-	int i, j;
+	int i, j, err;
 	long page = sysconf(_SC_PAGESIZE);
 
 	bench_open_results();
@@ -475,15 +475,17 @@ int main(void)
 	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
 
 	t0 = bench_now_ns();
-	if (cgx_mkdir(PARENT) ||
-	    cgx_write(PARENT, "cgroup.subtree_control", "+memory"))
+	err = cg_create(PARENT);
+	if ((err && err != -EEXIST) ||
+	    cg_write(PARENT, "cgroup.subtree_control", "+memory"))
 		bench_die("cannot create %s with the memory controller", PARENT);
 	for (i = 0; i < nr; i++) {
 		snprintf(names[i], sizeof(names[i]), PARENT "/g%05d", i);
-		if (cgx_mkdir(names[i]))
+		err = cg_create(names[i]);
+		if (err && err != -EEXIST)
 			bench_die("cannot create %s", names[i]);
 		for (j = 0; j < 4; j++)
-			cgx_read(names[i], files[j], buf, sizeof(buf));
+			cg_read(names[i], files[j], buf, sizeof(buf));
 	}
 	printf("scale: %d groups created and their files opened in %.1f s\n", nr,
 	       (bench_now_ns() - t0) / 1e9);
@@ -559,8 +561,8 @@ int main(void)
 
 	t0 = bench_now_ns();
 	for (i = 0; i < nr; i++)
-		cgx_rmdir(names[i]);
-	cgx_rmdir(PARENT);
+		cg_rmdir(names[i]);
+	cg_rmdir(PARENT);
 	printf("  %d groups removed in %.1f s\n", nr,
 	       (bench_now_ns() - t0) / 1e9);
 	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
