@@ -13,10 +13,13 @@
 BENCH_DIR	:= $(BUILD)/bench
 BENCH_VM_BINS	:= $(addprefix $(BENCH_DIR)/, ops_bench react_bench scale_bench)
 BENCH_HOST_BINS	:= $(BENCH_DIR)/density
-BENCH_LIB	:= bench/bnl.c
+# The libnl core and the cgroup file helpers are the selftests'
+# (selftests/memresv/mrnl.c, cgfile.h); bnl.c adds what only the
+# benchmarks need.
+BENCH_LIB	:= bench/bnl.c selftests/memresv/mrnl.c
 BENCH_HDRS	:= $(wildcard bench/*.h)
-# The cgroup file helpers are the selftests' (selftests/memresv/cgfile.h).
-BENCH_VM_HDRS	:= $(BENCH_HDRS) selftests/memresv/cgfile.h
+BENCH_VM_HDRS	:= $(BENCH_HDRS) selftests/memresv/mrnl.h \
+		   selftests/memresv/cgfile.h
 BENCH_CPPFLAGS	:= -I$(SRC)/selftests/memresv
 
 $(BENCH_DIR)/%_bench: bench/%_bench.c $(BENCH_LIB) $(BENCH_VM_HDRS) \

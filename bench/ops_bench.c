@@ -81,7 +81,7 @@ static void del_by_hand(void)
 }
 
 /* The mirror is only fair if memresv really writes these values. */
-static void check_mirror(struct bnl *b)
+static void check_mirror(struct mrnl *b)
 {
 	if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
 		bench_die("RESV_NEW %s: %d %s", CG, b->err, b->extack);
@@ -99,19 +99,19 @@ static void check_mirror(struct bnl *b)
 		bench_die("RESV_DEL restored other values than the baseline mirrors");
 }
 
-static int set_max(struct bnl *b, uint64_t max)
+static int set_max(struct mrnl *b, uint64_t max)
 {
-	struct nl_msg *msg = bnl_msg(b, MEMRESV_CMD_RESV_SET, 0, CG);
+	struct nl_msg *msg = mrnl_msg(b, MEMRESV_CMD_RESV_SET, 0, CG);
 
 	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
-	return bnl_call(b, msg, NULL, NULL);
+	return mrnl_call(b, msg, NULL, NULL);
 }
 
 #define US(ns)	((ns) / 1e3)
 #define PROFILED	200
 
 /* Where a request's kernel time goes (function_graph; optional). */
-static void profile(struct bnl *b)
+static void profile(struct mrnl *b)
 {
 	struct ft_fn fns[] = {
 		{ .name = "memresv_nl_resv_new" },
@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at, t[8];
 	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
 	char maxs[2][24], path[512], dirpath[512];
-	struct bnl b;
+	struct mrnl b;
 	struct bnl_attrs host;
 
 	bench_open_results();
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 	snprintf(maxs[0], sizeof(maxs[0]), "%llu", (unsigned long long)MAXIMUM2);
 	snprintf(maxs[1], sizeof(maxs[1]), "%llu", (unsigned long long)MAXIMUM);
 
-	if (bnl_open(&b))
+	if (mrnl_open(&b))
 		bench_die("cannot talk to the memresv family (module loaded?)");
 	err = cg_create(CG);
 	if (err && err != -EEXIST)
@@ -347,7 +347,7 @@ int main(int argc, char **argv)
 
 	profile(&b);
 	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
-	bnl_close(&b);
+	mrnl_close(&b);
 	cg_rmdir(CG);
 	(void)argc;
 	(void)argv;

@@ -169,7 +169,7 @@ static int passes_between(uint64_t t0, uint64_t t1, uint64_t id)
 
 static const char *react_cg = "memresv-bench-react";
 
-static double reaction(struct bnl *b, bool traced)
+static double reaction(struct mrnl *b, bool traced)
 {
 	const uint64_t burst = 192 * MiB, want = burst + burst / 5;
 	struct bnl_attrs a;
@@ -215,7 +215,7 @@ static double reaction(struct bnl *b, bool traced)
 	return passes;
 }
 
-static void record(struct bnl *b, uint64_t total, const char *csv)
+static void record(struct mrnl *b, uint64_t total, const char *csv)
 {
 	static const struct {
 		double at;	/* seconds */
@@ -300,12 +300,12 @@ int main(int argc, char **argv)
 	struct bnl_attrs host;
 	double v[3];
 	bool traced;
-	struct bnl b;
+	struct mrnl b;
 	int i, err;
 
 	bench_open_results();
 	srand(1);
-	if (bnl_open(&b) || bnl_host(&b, &host))
+	if (mrnl_open(&b) || bnl_host(&b, &host))
 		bench_die("cannot talk to the memresv family (module loaded?)");
 	err = cg_create(react_cg);
 	if (err && err != -EEXIST)
@@ -332,6 +332,6 @@ int main(int argc, char **argv)
 	record(&b, host.val[MEMRESV_A_HOST_TOTAL], csv);
 	bnl_set_reserve(&b, host.val[MEMRESV_A_HOST_RESERVE]);
 	bnl_set_period(&b, host.val[MEMRESV_A_HOST_PERIOD_MS]);
-	bnl_close(&b);
+	mrnl_close(&b);
 	return 0;
 }

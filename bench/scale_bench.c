@@ -161,7 +161,7 @@ static void settle(void)
 /* ------------------------------------------------------------------ */
 
 /* The median of TICKS passes; *@min gets the fastest. */
-static double tick_ms(struct bnl *b, double *min)
+static double tick_ms(struct mrnl *b, double *min)
 {
 	double v[TICKS], ms;
 	struct bnl_attrs h;
@@ -213,7 +213,7 @@ static double policy_ms(int n)
 	return v[0];
 }
 
-static void report_tick(struct bnl *b, int n, const char *key)
+static void report_tick(struct mrnl *b, int n, const char *key)
 {
 	double min, ms = tick_ms(b, &min), pol = policy_ms(n);
 	char x[64];
@@ -236,7 +236,8 @@ struct dump_parsed {
 	uint64_t sum;		/* keeps the parse from being optimised out */
 };
 
-static void dump_parse(struct nlattr **tb, void *arg)
+static void dump_parse(const struct nlmsghdr *nlh, struct nlattr **tb,
+		       void *arg)
 {
 	struct dump_parsed *d = arg;
 	struct bnl_attrs a;
@@ -248,7 +249,8 @@ static void dump_parse(struct nlattr **tb, void *arg)
 	d->n++;
 }
 
-static void dump_count(struct nlattr **tb, void *arg)
+static void dump_count(const struct nlmsghdr *nlh, struct nlattr **tb,
+		       void *arg)
 {
 	((struct dump_parsed *)arg)->n++;
 }
@@ -257,17 +259,17 @@ static void dump_count(struct nlattr **tb, void *arg)
 static double dump_libnl(bool parse, long *msgs)
 {
 	struct dump_parsed d = {};
-	struct bnl b;
+	struct mrnl b;
 	uint64_t t0, t1;
 
-	if (bnl_open(&b))
+	if (mrnl_open(&b))
 		bench_die("cannot open a netlink socket");
 	t0 = bench_now_ns();
-	if (bnl_call(&b, bnl_msg(&b, MEMRESV_CMD_RESV_GET, NLM_F_DUMP, NULL),
-		     parse ? dump_parse : dump_count, &d))
+	if (mrnl_call(&b, mrnl_msg(&b, MEMRESV_CMD_RESV_GET, NLM_F_DUMP, NULL),
+		      parse ? dump_parse : dump_count, &d))
 		bench_die("dump: %d", b.err);
 	t1 = bench_now_ns();
-	bnl_close(&b);
+	mrnl_close(&b);
 	*msgs = d.n;
 	return d.n / ((t1 - t0) / 1e9);
 }
@@ -460,7 +462,7 @@ int main(void)
 	struct mem_snap s0, s1, s2;
 	char buf[64];
 	uint64_t t0;
-	struct bnl b;
+	struct mrnl b;
 	int i, j, err;
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -469,7 +471,7 @@ int main(void)
 	names = calloc(nr, sizeof(*names));
 	if (!names)
 		bench_die("out of memory");
-	if (bnl_open(&b))
+	if (mrnl_open(&b))
 		bench_die("cannot talk to the memresv family (module loaded?)");
 	verify_ledger("0");
 	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
@@ -566,6 +568,6 @@ int main(void)
 	printf("  %d groups removed in %.1f s\n", nr,
 	       (bench_now_ns() - t0) / 1e9);
 	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
-	bnl_close(&b);
+	mrnl_close(&b);
 	return 0;
 }
