@@ -8,8 +8,10 @@
  * memory pressure of the group, and at least doubled when the group was
  * throttled at its target (memory.events "high" moved) — a group pressing
  * against memory.high cannot show how much more it wants, so the target
- * grows geometrically until it stops pressing.  While usage is still rising
- * the estimate does not fall.  The sharing itself is the policy core's
+ * grows geometrically until it stops pressing.  While usage is rising the
+ * estimate does not fall, and covers the usage the group reaches by the
+ * next pass at its current rate; for a period after its target grew it
+ * does not fall either.  The sharing itself is the policy core's
  * (memresv_policy_balance()): demand first, then buffer, by weight; targets
  * grow at once and shrink at a bounded rate.
  *
@@ -21,10 +23,10 @@
  * capacity).  With the same inputs the policy gives the same targets, so a
  * host whose groups are idle pays for the walk alone.
  *
- * A group that pressed against a target that has just grown is looked at
- * again a quarter of a period later, not a period: a burst gets its memory
- * in a fraction of a period per doubling.  Shrinking is rate-limited by
- * time, so the extra passes do not take memory back any faster.
+ * For a period after the balancer raised a group's target, ticks come
+ * every quarter of a period instead of every period: a burst gets each
+ * doubling of its target in a fraction of a period.  Shrinking is limited
+ * per unit of time, so the extra passes take memory back no faster.
  *
  * memory.stat (for inactive_file) is read outside the lock, and only for
  * groups whose usage moved since it was last read, or every 30 s.
@@ -89,21 +91,28 @@ static struct memresv_bal memresv_bal = {
 };
 
 /**
- * memresv_balancer_demand() - the demand estimate of one group
- * @s: this period's sample
- * @inactive_file: the group's inactive file cache, as last read
- * @pressed: the group was throttled at its target during the period
+ * memresv_balancer_demand() - the demand estimate of one group in use
+ * @resv: the reservation, with the last pass's usage and demand
+ * @usage: memory.current now
+ * @s: the rest of this pass's sample
+ * @pressed: the group was throttled at its target since the last pass
  *
  * Return: bytes the workload needs, by the rule in the file comment.
  */
-static u64 memresv_balancer_demand(const struct memresv_sample *s,
-				   u64 inactive_file, bool pressed)
+static u64 memresv_balancer_demand(const struct memresv_resv *resv, u64 usage,
+				   const struct memresv_sample *s, bool pressed)
 {
-	u64 ws = s->usage > inactive_file ? s->usage - inactive_file : 0;
+	u64 ws = usage > resv->inactive_file ? usage - resv->inactive_file : 0;
 	u64 demand = ws + div_u64(ws * s->pressure, 100);
 
 	if (pressed)
-		demand = max(demand, 2 * s->usage);
+		demand = max(demand, 2 * usage);
+	/*
+	 * Still growing: not the moment to take memory away, and the next
+	 * pass will likely find it grown by as much again.
+	 */
+	if (usage > resv->usage + MEMRESV_BAL_HYSTERESIS)
+		demand = max3(demand, resv->demand, 2 * usage - resv->usage);
 	return demand;
 }
 
@@ -122,36 +131,37 @@ static bool memresv_balancer_stat_due(const struct memresv_resv *resv)
 
 /*
  * Sample one running reservation and update its demand; memresv_lock held.
- * Return: true when the demand moved.
+ * An idle group costs one counter read.  Return: true when the demand
+ * moved; *@hot when its target grew within the last period and can grow
+ * further.
  */
-static bool memresv_balancer_sample(struct memresv_resv *resv)
+static bool memresv_balancer_sample(struct memresv_resv *resv,
+				    unsigned long period, bool *hot)
 {
+	u64 usage = memresv_cgfs_usage(resv->memcg), demand = 0;
 	struct memresv_sample s;
-	bool pressed, rising;
-	u64 demand;
+	bool pressed, held;
 	u8 status;
 
-	memresv_cgfs_sample(resv->cgrp, resv->memcg, &s);
-	pressed = s.high_events != resv->high_events;
-	rising = s.usage > resv->usage + MEMRESV_BAL_HYSTERESIS;
-	if (!s.usage) {
+	if (usage) {
+		memresv_cgfs_sample(resv->cgrp, resv->memcg, &s);
+		pressed = s.high_events != resv->high_events;
+		demand = memresv_balancer_demand(resv, usage, &s, pressed);
+		/* A target that has just grown is not taken back at once. */
+		held = time_before(jiffies, resv->grown_at + period);
+		if (held)
+			demand = max(demand, resv->demand);
+		if (held && resv->target < resv->set.maximum)
+			*hot = true;
+		resv->high_events = s.high_events;
+		resv->pressure = s.pressure;
+	} else {
 		/* Nothing charged: nothing cached either. */
 		resv->inactive_file = 0;
 		resv->stat_usage = 0;
+		resv->pressure = 0;
 	}
-	demand = memresv_balancer_demand(&s, resv->inactive_file, pressed);
-	/* Still growing: not the moment to take memory away. */
-	if (rising)
-		demand = max(demand, resv->demand);
-	/*
-	 * Throttled now, or at this rate of growth before the next pass:
-	 * if its target grows, look again soon.
-	 */
-	resv->pressing = pressed ||
-			 (rising && 2 * s.usage - resv->usage > resv->target);
-	resv->high_events = s.high_events;
-	resv->usage = s.usage;
-	resv->pressure = s.pressure;
+	resv->usage = usage;
 	if (demand == resv->demand)
 		return false;
 	resv->demand = demand;
@@ -192,7 +202,7 @@ static int memresv_balancer_reserve(size_t n)
 /*
  * Share the memory the running reservations may use by the policy core,
  * and queue the writes of the targets that moved; memresv_lock held.
- * Return: how many targets moved; *@hot when a pressing group grew.
+ * Return: how many targets moved; *@hot when a target grew.
  */
 static u32 memresv_balancer_share(u64 step, bool *hot)
 {
@@ -247,8 +257,10 @@ static u32 memresv_balancer_share(u64 step, bool *hot)
 		trace_memresv_balance(resv->id, resv->usage, resv->demand,
 				      e->desired, resv->target, target,
 				      resv->pressure);
-		if (target > resv->target && resv->pressing)
+		if (target > resv->target) {
+			resv->grown_at = jiffies;
 			*hot = true;
+		}
 		changed++;
 		status = resv->status;
 		memresv_resv_account(resv, resv->guarantee, target, resv->grant);
@@ -289,8 +301,8 @@ static void memresv_balancer_refresh(size_t n)
  *
  * Called from the tick's work item, in process context, with no lock held.
  *
- * Return: jiffies until the next tick: the period, or a quarter of it while
- * a group that pressed against its target is being given more.
+ * Return: jiffies until the next tick: the period, or a quarter of it for a
+ * period after a target grew.
  */
 unsigned long memresv_balancer_tick(void)
 {
@@ -311,7 +323,7 @@ unsigned long memresv_balancer_tick(void)
 		next = memresv_resv_next(resv);
 		if (!memresv_resv_tick_one(resv))
 			continue;
-		if (memresv_balancer_sample(resv))
+		if (memresv_balancer_sample(resv, period, &hot))
 			moved = true;
 		if (nstale < MEMRESV_BAL_STAT_BATCH &&
 		    memresv_balancer_stat_due(resv)) {

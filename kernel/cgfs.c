@@ -367,19 +367,20 @@ u64 memresv_cgfs_protection(struct cgroup *cgrp)
 }
 
 /**
- * memresv_cgfs_sample() - what the balancer needs of a group each period
+ * memresv_cgfs_sample() - what the balancer needs of a group in use
  * @cgrp: the group
  * @memcg: its memcg
  * @s: filled in
  *
  * Counters only: never sleeps, so the balancer samples under its lock.
+ * Usage is read on its own first (memresv_cgfs_usage()): an idle group
+ * needs nothing more, and every other counter is further memory to touch.
  */
 void memresv_cgfs_sample(struct cgroup *cgrp, struct mem_cgroup *memcg,
 			 struct memresv_sample *s)
 {
 	struct psi_group *psi __maybe_unused;
 
-	s->usage = memresv_cgfs_usage(memcg);
 	s->high_events = atomic_long_read(&memcg->memory_events[MEMCG_HIGH]);
 	s->pressure = 0;
 #ifdef CONFIG_PSI

@@ -43,13 +43,11 @@ struct memresv_cgfs_saved {
 };
 
 /**
- * struct memresv_sample - what the balancer reads of a group each period
- * @usage: memory.current
+ * struct memresv_sample - what the balancer reads of a group in use
  * @high_events: the "high" count of memory.events (throttled at memory.high)
  * @pressure: PSI memory "some" over 10 s, in percent
  */
 struct memresv_sample {
-	u64 usage;
 	unsigned long high_events;
 	u32 pressure;
 };

@@ -133,15 +133,6 @@ void memresv_resv_put(struct memresv_resv *resv)
 	kref_put(&resv->ref, memresv_resv_release);
 }
 
-/*
- * rmdir takes CSS_ONLINE off the group's own css on every kernel memresv
- * builds for; css_is_dying() only covers controllers' csses on newer ones.
- */
-static bool memresv_cgroup_gone(struct cgroup *cgrp)
-{
-	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
-}
-
 /**
  * memresv_resv_path() - a group's path as memresv names it
  * @cgrp: the group
@@ -637,7 +628,8 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 	/* Throttling and usage from before the reservation are not news. */
 	memresv_cgfs_sample(cgrp, memcg, &sample);
 	resv->high_events = sample.high_events;
-	resv->usage = sample.usage;
+	resv->usage = memresv_cgfs_usage(memcg);
+	resv->grown_at = jiffies;
 	err = memresv_resv_validate(set, resv, extack, bad);
 	if (err)
 		goto put;
@@ -1036,8 +1028,8 @@ int memresv_resv_ready(struct memresv_resv *resv,
 bool memresv_resv_tick_one(struct memresv_resv *resv)
 {
 	lockdep_assert_held(&memresv_lock);
-	if (memresv_cgroup_gone(resv->cgrp) ||
-	    memresv_cgfs_memcg_gone(resv->memcg)) {
+	/* rmdir takes the memory css offline too, a moment after the group. */
+	if (memresv_cgfs_memcg_gone(resv->memcg)) {
 		memresv_resv_unlink(resv, MEMRESV_REASON_CGROUP_GONE);
 		memresv_resv_put(resv);
 		return false;

@@ -55,8 +55,6 @@ struct memresv_settings {
  * @status: enum memresv_status (memresv_lock)
  * @removed: out of the table; files restored or gone (memresv_lock)
  * @retry: the last write of the limits failed; the tick tries again
- * @pressing: at the last balancer pass the group was throttled at its
- *	target, or growing fast enough to be before the next (memresv_lock)
  * @pressure: PSI memory pressure at the last balancer pass, percent
  * @node: in the table, by @id (memresv_lock)
  * @cgrp: the group (a reference is held)
@@ -69,6 +67,7 @@ struct memresv_settings {
  * @grant: swap tier held while paging (memresv_lock)
  * @usage: memory.current at the last balancer pass (memresv_lock)
  * @high_events: memory.events "high" at the last balancer pass
+ * @grown_at: jiffies when the balancer last raised the target
  * @inactive_file: inactive_file of memory.stat when last read
  * @stat_usage: memory.current when memory.stat was last read
  * @stat_time: jiffies when memory.stat was last read
@@ -85,7 +84,6 @@ struct memresv_resv {
 	u8 status;
 	bool removed;
 	bool retry;
-	bool pressing;
 	u8 pressure;
 	struct rb_node node;
 	struct cgroup *cgrp;
@@ -98,6 +96,7 @@ struct memresv_resv {
 	u64 grant;
 	u64 usage;
 	unsigned long high_events;
+	unsigned long grown_at;
 	u64 inactive_file;
 	u64 stat_usage;
 	unsigned long stat_time;
