@@ -11,7 +11,8 @@
 # replays a synthetic trace through the policy core on the host.
 
 BENCH_DIR	:= $(BUILD)/bench
-BENCH_VM_BINS	:= $(addprefix $(BENCH_DIR)/, ops_bench react_bench scale_bench)
+BENCH_VM_BINS	:= $(addprefix $(BENCH_DIR)/, ops_bench react_bench scale_bench \
+		   replay_bench)
 BENCH_HOST_BINS	:= $(BENCH_DIR)/density
 # The libnl core and the cgroup file helpers are the selftests'
 # (selftests/memresv/mrnl.c, cgfile.h); bnl.c adds what only the

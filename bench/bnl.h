@@ -20,6 +20,15 @@ struct bnl_attrs {
 
 int bnl_getfamily(struct mrnl *b);
 
+/* What a dump's parse leaves: messages, and a sum that uses every value. */
+struct bnl_dump {
+	long n;
+	uint64_t sum;
+};
+
+void bnl_dump_parse(const struct nlmsghdr *nlh, struct nlattr **tb,
+		    void *arg);
+
 void bnl_to_attrs(struct nlattr **tb, struct bnl_attrs *a);
 int bnl_host(struct mrnl *b, struct bnl_attrs *host);
 int bnl_get(struct mrnl *b, const char *cgroup, struct bnl_attrs *a);

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The balancer with real workloads: how many periods a burst waits for
- * its target, and a recorded run of two workloads for the plot.
+ * The balancer with real workloads: how long a burst waits for its
+ * target, and a recorded run of two workloads for the plot.
  *
  * reaction_periods: a running reservation (startup 64 MiB, minimum
  * 32 MiB, maximum 1 GiB, buffer 20%) whose group is idle and whose target
  * has settled at its minimum; a workload in it then allocates and keeps
- * touching a burst of 192 MiB.  Counted are the balancer passes from the
- * start of the burst until the target first reaches burst x (1 + buffer),
- * 230 MiB: the passes are the memresv_tick trace events, stamped with the
- * monotonic clock (trace_clock "mono") so they compare with the start of
- * the burst; without tracefs, elapsed time over the period.  The period is
- * the default, 1 s; the median of three bursts.
+ * touching a burst of 192 MiB, at a random point of the period.  Measured
+ * is the time from the start of the burst until RESV_GET (polled every
+ * 10 ms) first shows a target of at least burst x (1 + buffer), 230 MiB,
+ * in periods (the default, 1 s); the median of five bursts.  Passes are
+ * not counted as periods: the balancer looks again at a group it has just
+ * grown a quarter of a period later.  They are printed, with each pass's
+ * decision, from the memresv_tick and memresv_balance trace events
+ * (stamped with the monotonic clock, trace_clock "mono", so that they
+ * compare with the start of the burst).
  *
  * The recorded run: host capacity narrowed to 512 MiB; reservations A
  * (weight 3000) and B (weight 1000), each startup 64 MiB, minimum 32 MiB,
@@ -29,6 +32,7 @@
 #include "cgfile.h"
 
 #define TRACE		"/sys/kernel/tracing/"
+#define BURSTS		5
 #define HOG_SPAN	(1024 * MiB)
 
 /*
@@ -159,9 +163,9 @@ static int passes_between(uint64_t t0, uint64_t t1, uint64_t id)
 			continue;
 		if (sscanf(p, "cgroup=%*u usage=%llu demand=%llu desired=%*u target=%llu->%llu",
 			   &usage, &demand, &from, &to) == 4)
-			printf("    pass %d: usage %llu MiB, demand %llu MiB, target %llu -> %llu MiB\n",
-			       n + 1, usage >> 20, demand >> 20, from >> 20,
-			       to >> 20);
+			printf("    pass %d at %.2f s: usage %llu MiB, demand %llu MiB, target %llu -> %llu MiB\n",
+			       n + 1, (ns - t0) / 1e9, usage >> 20,
+			       demand >> 20, from >> 20, to >> 20);
 	}
 	fclose(f);
 	return n;
@@ -169,6 +173,10 @@ static int passes_between(uint64_t t0, uint64_t t1, uint64_t id)
 
 static const char *react_cg = "memresv-bench-react";
 
+/*
+ * One burst; returns the time until the target covered it, in periods
+ * (the default period, 1 s).
+ */
 static double reaction(struct mrnl *b, bool traced)
 {
 	const uint64_t burst = 192 * MiB, want = burst + burst / 5;
@@ -203,16 +211,18 @@ static double reaction(struct mrnl *b, bool traced)
 	}
 	t1 = bench_now_ns();
 	passes = traced ? passes_between(t0, t1, a.val[MEMRESV_A_CGROUP_ID]) : -1;
-	if (passes < 0)
-		passes = (int)((t1 - t0 + 999999999ULL) / 1000000000ULL);
-	printf("  burst of %llu MiB: target %llu MiB after %.2f s, %d balancer passes\n",
+	if (a.val[MEMRESV_A_TARGET] < want)
+		bench_die("the target never reached %llu MiB",
+			  (unsigned long long)(want >> 20));
+	printf("  burst of %llu MiB: target %llu MiB after %.2f s (%.2f periods), %d balancer passes\n",
 	       (unsigned long long)(burst >> 20),
 	       (unsigned long long)(a.val[MEMRESV_A_TARGET] >> 20),
-	       (t1 - t0) / 1e9, passes);
+	       (t1 - t0) / 1e9, (t1 - t0) / (MEMRESV_PERIOD_DEFAULT * 1e6),
+	       passes);
 	hog_stop(&h);
 	if (bnl_del(b, react_cg))
 		bench_die("RESV_DEL %s: %d %s", react_cg, b->err, b->extack);
-	return passes;
+	return (t1 - t0) / (MEMRESV_PERIOD_DEFAULT * 1e6);
 }
 
 static void record(struct mrnl *b, uint64_t total, const char *csv)
@@ -298,7 +308,7 @@ int main(int argc, char **argv)
 {
 	const char *csv = argc > 1 ? argv[1] : "build/bench/balancer.csv";
 	struct bnl_attrs host;
-	double v[3];
+	double v[BURSTS];
 	bool traced;
 	struct mrnl b;
 	int i, err;
@@ -316,17 +326,16 @@ int main(int argc, char **argv)
 		 !trace_write("events/memresv/memresv_tick/enable", "1");
 	if (traced)
 		trace_write("events/memresv/memresv_balance/enable", "1");
-	printf("reaction: periods from a burst to target >= burst x 1.2 (%s)\n",
-	       traced ? "passes counted from trace events" :
-	       "elapsed time over the period");
-	for (i = 0; i < 3; i++)
+	printf("reaction: time from a burst to target >= burst x 1.2, in periods%s\n",
+	       traced ? " (balancer passes from trace events)" : "");
+	for (i = 0; i < BURSTS; i++)
 		v[i] = reaction(&b, traced);
 	if (traced) {
 		trace_write("events/memresv/memresv_balance/enable", "0");
 		trace_write("events/memresv/memresv_tick/enable", "0");
 		trace_write("trace_clock", "local");
 	}
-	bench_result("reaction_periods", bench_median(v, 3));
+	bench_result("reaction_periods", bench_median(v, BURSTS));
 	cg_rmdir(react_cg);
 
 	record(&b, host.val[MEMRESV_A_HOST_TOTAL], csv);

@@ -46,7 +46,8 @@ guest() {
 	echo "=== the balancer with workloads"
 	"$out/react_bench" "$out/balancer.csv"
 	echo "=== many reservations"
-	"$out/scale_bench"
+	"$out/scale_bench" "$out/dump.bin"
+	"$out/replay_bench" "$out/dump.bin" vm
 }
 
 # "ok" or "MISSED" for a value against its goal ("" when there is none).
@@ -119,11 +120,17 @@ fi
 cd "$src"
 "$src/scripts/deps.sh" install
 mkdir -p "$out"
-rm -f "$results" "$out/balancer.csv"
+rm -f "$results" "$out/balancer.csv" "$out/dump.bin"
 start=$SECONDS
 echo "=== density: trace replay through the policy core (host)"
 MEMRESV_BENCH_OUT=$results "$out/density"
-selftests/vm/run --kernel 6.1 --timeout 900 -- "$src/bench/run.sh" guest
+# The VM sees only what the command line gives it of the environment.
+selftests/vm/run --kernel 6.1 --timeout 900 -- env \
+	${MEMRESV_BENCH_ITERS:+MEMRESV_BENCH_ITERS=$MEMRESV_BENCH_ITERS} \
+	${MEMRESV_BENCH_N:+MEMRESV_BENCH_N=$MEMRESV_BENCH_N} \
+	"$src/bench/run.sh" guest
+echo "=== the dump's client part, natively on the host"
+MEMRESV_BENCH_OUT=$results "$out/replay_bench" "$out/dump.bin" host
 report
 plot
 echo "make bench took $((SECONDS - start)) s"

@@ -12,19 +12,25 @@
  * reservations is what memresv itself keeps per reservation; the caches
  * that grew most (/proc/slabinfo) say what it is.
  *
- * tick_*_ms: MEMRESV_A_HOST_TICK_NS, the wall time of the last balancer
- * pass as the module measures it.  Setting the period runs a pass at once:
- * the period is set to 1 s and back to 60 s, each followed by 0.3 s of
- * waiting and a HOST_GET; the median of eleven such passes (the fastest is
- * reported too: on a busy host it is the better estimate of the cost).  All
- * reservations are running and idle (empty groups).
+ * tick_*_ms: MEMRESV_A_HOST_TICK_NS, the wall time of the last tick as
+ * the module measures it (the walk of the table, the samples, and the
+ * sharing when it runs), in a worker that does nothing else: its CPU time.
+ * The period is 1 s; after three periods the last tick's time is read once
+ * a second, eleven times; the median (the fastest is reported too: on a
+ * busy host it is the better estimate of the cost).  All reservations are
+ * running and idle (empty groups), so the sharing does not run.  What a
+ * tick costs when it does is measured too (x_tick_share_*): a change of
+ * the period runs a tick at once, with a shrink step that differs from
+ * the last tick's.
  *
  * dump_10k_per_s: RESV_GET dumps through libnl, every reply parsed into
  * its attributes (genlmsg_parse(), as the memresv tool does), on a socket
  * with libnl's defaults; the median of five.  The same dump is also timed
  * without parsing, and with plain recv() into 32 KiB and 4 KiB buffers, to
  * split the cost between the kernel and the client; the dump handler is
- * traced per skb to split the kernel's part.
+ * traced per skb to split the kernel's part.  One dump is recorded (the
+ * file given as the argument) for replay_bench, which times the client's
+ * part alone, here and on the host.
  *
  * Then: what one open memory.max costs the kernel (10,000 of them opened
  * from here), the figure behind keeping files open in the module.
@@ -160,8 +166,42 @@ static void settle(void)
 /* Balancer pass                                                      */
 /* ------------------------------------------------------------------ */
 
-/* The median of TICKS passes; *@min gets the fastest. */
+/*
+ * The steady tick: the period at 1 s for three periods, then the time of
+ * the last tick read once a second, TICKS times.  Nothing changes in
+ * between, so the sharing does not run: what a host whose groups are idle
+ * pays each period.  The median; *@min gets the fastest.
+ */
 static double tick_ms(struct mrnl *b, double *min)
+{
+	double v[TICKS], ms;
+	struct bnl_attrs h;
+	int i;
+
+	if (bnl_set_period(b, MEMRESV_PERIOD_DEFAULT))
+		bench_die("HOST_SET period: %d %s", b->err, b->extack);
+	bench_sleep_ms(3 * MEMRESV_PERIOD_DEFAULT + 200);
+	for (i = 0; i < TICKS; i++) {
+		if (bnl_host(b, &h))
+			bench_die("HOST_GET: %d", b->err);
+		v[i] = h.val[MEMRESV_A_HOST_TICK_NS] / 1e6;
+		bench_sleep_ms(MEMRESV_PERIOD_DEFAULT);
+	}
+	bnl_set_period(b, MEMRESV_PERIOD_MAX);
+	bench_sleep_ms(500);
+	ms = bench_median(v, TICKS);
+	*min = v[0];
+	return ms;
+}
+
+/*
+ * A tick whose sharing runs: setting the period runs a tick at once, and
+ * its shrink step, pro rata to the time since the last tick, differs from
+ * the last one's, which makes the policy core run over every running
+ * reservation.  The period is set to 1 s and back to 60 s, each followed
+ * by 0.3 s and a HOST_GET; the median of TICKS, *@min the fastest.
+ */
+static double tick_share_ms(struct mrnl *b, double *min)
 {
 	double v[TICKS], ms;
 	struct bnl_attrs h;
@@ -216,13 +256,20 @@ static double policy_ms(int n)
 static void report_tick(struct mrnl *b, int n, const char *key)
 {
 	double min, ms = tick_ms(b, &min), pol = policy_ms(n);
+	double smin, sms = tick_share_ms(b, &smin);
 	char x[64];
 
-	printf("  balancer pass, %5d idle reservations: %8.3f ms, fastest %.3f ms (%.2f us each; policy arithmetic alone %.3f ms)\n",
-	       n, ms, min, ms * 1e3 / n, pol);
+	printf("  tick, %5d idle reservations: %8.3f ms, fastest %.3f ms (%.2f us each)\n",
+	       n, ms, min, ms * 1e3 / n);
+	printf("    with the sharing run:        %8.3f ms, fastest %.3f ms (policy arithmetic alone %.3f ms)\n",
+	       sms, smin, pol);
 	bench_result(key, ms);
 	snprintf(x, sizeof(x), "x_tick_min_%d_ms", n);
 	bench_result(x, min);
+	snprintf(x, sizeof(x), "x_tick_share_%d_ms", n);
+	bench_result(x, sms);
+	snprintf(x, sizeof(x), "x_tick_share_min_%d_ms", n);
+	bench_result(x, smin);
 	snprintf(x, sizeof(x), "x_policy_%d_ms", n);
 	bench_result(x, pol);
 }
@@ -231,34 +278,16 @@ static void report_tick(struct mrnl *b, int n, const char *key)
 /* Dump                                                               */
 /* ------------------------------------------------------------------ */
 
-struct dump_parsed {
-	long n;
-	uint64_t sum;		/* keeps the parse from being optimised out */
-};
-
-static void dump_parse(const struct nlmsghdr *nlh, struct nlattr **tb,
-		       void *arg)
-{
-	struct dump_parsed *d = arg;
-	struct bnl_attrs a;
-
-	bnl_to_attrs(tb, &a);
-	if (tb[MEMRESV_A_CGROUP])
-		d->sum += strlen(nla_get_string(tb[MEMRESV_A_CGROUP]));
-	d->sum += a.val[MEMRESV_A_TARGET] + a.val[MEMRESV_A_CGROUP_ID];
-	d->n++;
-}
-
 static void dump_count(const struct nlmsghdr *nlh, struct nlattr **tb,
 		       void *arg)
 {
-	((struct dump_parsed *)arg)->n++;
+	((struct bnl_dump *)arg)->n++;
 }
 
 /* libnl, parsed or only counted; returns messages per second. */
 static double dump_libnl(bool parse, long *msgs)
 {
-	struct dump_parsed d = {};
+	struct bnl_dump d = {};
 	struct mrnl b;
 	uint64_t t0, t1;
 
@@ -266,7 +295,7 @@ static double dump_libnl(bool parse, long *msgs)
 		bench_die("cannot open a netlink socket");
 	t0 = bench_now_ns();
 	if (mrnl_call(&b, mrnl_msg(&b, MEMRESV_CMD_RESV_GET, NLM_F_DUMP, NULL),
-		      parse ? dump_parse : dump_count, &d))
+		      parse ? bnl_dump_parse : dump_count, &d))
 		bench_die("dump: %d", b.err);
 	t1 = bench_now_ns();
 	mrnl_close(&b);
@@ -280,7 +309,8 @@ static double dump_libnl(bool parse, long *msgs)
  * socket has seen, and libnl's own reads (resolving the family) are 16 KiB
  * or more, which a 4 KiB read would truncate.
  */
-static double dump_raw(int family, size_t size, long *msgs, long *bytes)
+static double dump_raw(int family, size_t size, long *msgs, long *bytes,
+		       FILE *record)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -316,6 +346,13 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes)
 		if (len < 0)
 			bench_die("recv: %s", strerror(errno));
 		total += len;
+		if (record) {
+			uint32_t l = len;
+
+			if (fwrite(&l, sizeof(l), 1, record) != 1 ||
+			    fwrite(buf, len, 1, record) != 1)
+				bench_die("cannot record the dump");
+		}
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_type == NLMSG_DONE ||
@@ -333,21 +370,34 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes)
 	return n / ((t1 - t0) / 1e9);
 }
 
-static void report_dump(int family)
+/*
+ * @record: where to keep one dump as read into 32 KiB (each datagram as a
+ * 32-bit length and its bytes), for replay_bench, or NULL.
+ */
+static void report_dump(int family, const char *record)
 {
 	double full[RUNS], count[RUNS], raw[RUNS], raw4[RUNS];
 	long msgs = 0, bytes = 0, m;
+	FILE *f;
 	int i;
 
+	if (record) {
+		f = fopen(record, "w");
+		if (!f)
+			bench_die("cannot write %s", record);
+		dump_raw(family, 32768, &m, &bytes, f);
+		if (fclose(f) || m != nr)
+			bench_die("recording the dump failed");
+	}
 	for (i = 0; i < RUNS; i++) {
 		full[i] = dump_libnl(true, &msgs);
 		if (msgs != nr)
 			bench_die("dump returned %ld reservations, not %d", msgs, nr);
 		count[i] = dump_libnl(false, &m);
-		raw4[i] = dump_raw(family, 4096, &m, &bytes);
+		raw4[i] = dump_raw(family, 4096, &m, &bytes, NULL);
 		if (m != nr)
 			bench_die("dump into 4 KiB returned %ld, not %d", m, nr);
-		raw[i] = dump_raw(family, 32768, &m, &bytes);
+		raw[i] = dump_raw(family, 32768, &m, &bytes, NULL);
 		if (m != nr)
 			bench_die("dump into 32 KiB returned %ld, not %d", m, nr);
 	}
@@ -395,7 +445,7 @@ static void profile_dump(int family)
 		if (!ft_start(fns, NFNS(fns)))
 			return;
 		t0 = bench_now_ns();
-		dump_raw(family, sizes[i], &m, &bytes);
+		dump_raw(family, sizes[i], &m, &bytes, NULL);
 		ms = (bench_now_ns() - t0) / 1e6;
 		ft_collect(fns, NFNS(fns));
 		printf("  one dump into %zu bytes, traced: %.1f ms in all\n",
@@ -456,7 +506,7 @@ static void verify_ledger(const char *on)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *env = getenv("MEMRESV_BENCH_N");
 	struct mem_snap s0, s1, s2;
@@ -517,7 +567,7 @@ int main(void)
 	if (nr > 1000) {
 		double min, ms = tick_ms(&b, &min);
 
-		printf("  balancer pass, 1000 running and %d starting: %.3f ms, fastest %.3f ms\n",
+		printf("  tick, 1000 running and %d starting: %.3f ms, fastest %.3f ms\n",
 		       nr - 1000, ms, min);
 		bench_result("x_tick_1k_running_9k_starting_ms", ms);
 	}
@@ -544,7 +594,7 @@ int main(void)
 
 	t0 = bench_now_ns();
 	report_tick(&b, nr, "tick_10k_ms");
-	report_dump(b.family);
+	report_dump(b.family, argc > 1 ? argv[1] : NULL);
 	printf("  (passes and dumps took %.1f s)\n", (bench_now_ns() - t0) / 1e9);
 	profile_dump(b.family);
 
@@ -559,6 +609,7 @@ int main(void)
 	printf("  after deleting them: Slab %+.1f bytes per reservation against before\n",
 	       (double)(s2.slab - s0.slab) / nr);
 	bench_result("x_slab_after_del_per_resv", (double)(s2.slab - s0.slab) / nr);
+	snap_top(&s0, &s2, "deleted");
 	open_file_cost();
 
 	t0 = bench_now_ns();

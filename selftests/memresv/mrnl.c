@@ -278,6 +278,45 @@ static int mrnl_any_seq_cb(struct nl_msg *msg, void *arg)
 }
 
 /**
+ * mrnl_recv_with() - receive replies through the caller's read function
+ * @n: the socket, whose libnl state is used but which is not read from
+ * @read: returns the next datagram, as libnl's own read would
+ * @each: takes each reply message, parsed; NULL: messages are not parsed
+ * @arg: for @each
+ *
+ * The same receive loop and callbacks as mrnl_call(), up to the ACK, the
+ * error or the end of a dump, with the sequence check off: the benchmarks
+ * replay a recorded dump through it, which times the client's part of a
+ * dump without the kernel's.
+ *
+ * Return: n->err: 0 or -errno.
+ */
+int mrnl_recv_with(struct mrnl *n, mrnl_read_fn read, mrnl_each_fn each,
+		   void *arg)
+{
+	struct mrnl_ctx ctx = { .n = n, .each = each, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	mrnl_reset(n);
+	cb = mrnl_cb(&ctx);
+	if (!cb)
+		return n->err = -ENOMEM;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mrnl_any_seq_cb, NULL);
+	nl_cb_overwrite_recv(cb, read);
+	while (!ctx.done) {
+		err = nl_recvmsgs(n->sk, cb);
+		if (err < 0 && !ctx.done) {
+			if (!n->err)
+				n->err = -EIO;
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return n->err;
+}
+
+/**
  * mrnl_recv() - receive what one read brings
  * @n: the socket
  * @each: takes each message, parsed; NULL: messages are not parsed

@@ -23,6 +23,8 @@
 #include <linux/memresv.h>
 
 struct nl_sock;
+struct sockaddr_nl;
+struct ucred;
 
 /**
  * struct mrnl - a socket talking to the memresv family
@@ -61,6 +63,12 @@ struct nl_msg *mrnl_msg(struct mrnl *n, uint8_t cmd, int flags,
 int mrnl_call(struct mrnl *n, struct nl_msg *msg, mrnl_each_fn each,
 	      void *arg);
 int mrnl_recv(struct mrnl *n, mrnl_each_fn each, void *arg);
+
+/* Reads one datagram into a malloc()ed buffer, as libnl's own read does. */
+typedef int (*mrnl_read_fn)(struct nl_sock *sk, struct sockaddr_nl *from,
+			    unsigned char **buf, struct ucred **creds);
+int mrnl_recv_with(struct mrnl *n, mrnl_read_fn read, mrnl_each_fn each,
+		   void *arg);
 int mrnl_reply(struct mrnl *n, struct nlmsghdr *nlh, mrnl_each_fn each,
 	       void *arg);
 

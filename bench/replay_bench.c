@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The client's part of a dump, without the kernel: a RESV_GET dump that
+ * scale_bench recorded (each datagram as a 32-bit length and its bytes) is
+ * fed to libnl's receive loop in place of the socket's reads
+ * (mrnl_recv_with()), and every message parsed as dump_10k_per_s parses
+ * it (bnl_dump_parse()).  Reservations per second, the fastest of RUNS.
+ *
+ * Run in the VM it is the most any dump can reach there through libnl,
+ * however little the kernel took; run on the host it tells how much
+ * emulation slows this very code.
+ *
+ *   replay_bench FILE WHERE     WHERE names the result (x_dump_client_WHERE_per_s)
+ */
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "bench.h"
+#include "bnl.h"
+
+#define RUNS	9
+
+struct datagram {
+	uint32_t len;
+	unsigned char *buf;
+};
+
+static struct datagram *grams;
+static size_t ngrams, next;
+
+static int replay_read(struct nl_sock *sk, struct sockaddr_nl *from,
+		       unsigned char **buf, struct ucred **creds)
+{
+	struct datagram *g;
+
+	if (next == ngrams)
+		return 0;
+	g = &grams[next++];
+	*buf = malloc(g->len);
+	if (!*buf)
+		return -NLE_NOMEM;
+	memcpy(*buf, g->buf, g->len);
+	memset(from, 0, sizeof(*from));
+	from->nl_family = AF_NETLINK;
+	return g->len;
+}
+
+static void load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	uint32_t len;
+
+	if (!f)
+		bench_die("cannot read %s", path);
+	while (fread(&len, sizeof(len), 1, f) == 1) {
+		grams = realloc(grams, (ngrams + 1) * sizeof(*grams));
+		if (!grams)
+			bench_die("out of memory");
+		grams[ngrams].len = len;
+		grams[ngrams].buf = malloc(len);
+		if (!grams[ngrams].buf ||
+		    fread(grams[ngrams].buf, len, 1, f) != 1)
+			bench_die("%s is cut short", path);
+		ngrams++;
+	}
+	fclose(f);
+	if (!ngrams)
+		bench_die("%s holds no dump", path);
+}
+
+int main(int argc, char **argv)
+{
+	double v[RUNS];
+	struct bnl_dump d;
+	struct mrnl n = {};
+	char key[64];
+	uint64_t t0;
+	int r;
+
+	if (argc != 3)
+		bench_die("usage: replay_bench FILE WHERE");
+	bench_open_results();
+	load(argv[1]);
+	n.sk = nl_socket_alloc();
+	if (!n.sk)
+		bench_die("out of memory");
+	for (r = 0; r < RUNS; r++) {
+		memset(&d, 0, sizeof(d));
+		next = 0;
+		t0 = bench_now_ns();
+		if (mrnl_recv_with(&n, replay_read, bnl_dump_parse, &d))
+			bench_die("the replay failed: %d", n.err);
+		v[r] = d.n / ((bench_now_ns() - t0) / 1e9);
+	}
+	nl_socket_free(n.sk);
+	qsort(v, RUNS, sizeof(v[0]), bench_cmp_double);
+	printf("  dump replayed through libnl and parsed (%s, no kernel): %9.0f /s, %ld messages in %zu reads\n",
+	       argv[2], v[RUNS - 1], d.n, ngrams);
+	snprintf(key, sizeof(key), "x_dump_client_%s_per_s", argv[2]);
+	bench_result(key, v[RUNS - 1]);
+	return 0;
+}
