@@ -113,7 +113,8 @@ static void snap_take(struct mem_snap *s)
 		if (sscanf(line, "%63s %lld %lld %lld", c->name, &active, &total,
 			   &size) != 4)
 			continue;
-		c->bytes = active * size;
+		/* All objects of its slabs, free ones too: what Slab counts. */
+		c->bytes = total * size;
 		s->ncaches++;
 	}
 	fclose(f);
