@@ -117,8 +117,12 @@ TEST_F_TIMEOUT(bal, target_follows_demand_up_and_down, 180)
 	       (unsigned long long)(want >> 20), periods,
 	       (unsigned long long)(x >> 20));
 	EXPECT_GE(a.val[MEMRESV_A_TARGET], want);
-	/* The bound this project states: 8 periods once the memory is touched. */
-	EXPECT_LE(periods, 8);
+	/*
+	 * The bound this project states: 3 periods once the memory is
+	 * touched (the balancer looks every quarter period while a target
+	 * grows; 0 or 1 is usual, the rest is slack for emulation).
+	 */
+	EXPECT_LE(periods, 3);
 	/* Once the throttling that drove it is over, the status settles. */
 	for (i = 0; i < 80; i++) {
 		target(self->s, self->a, &a);

@@ -227,6 +227,24 @@ static struct nl_cb *mrnl_cb(struct mrnl_ctx *ctx)
 	return cb;
 }
 
+/* Read until the ACK, the error or the end of a dump; puts @cb. */
+static int mrnl_recv_until_done(struct mrnl *n, struct nl_cb *cb,
+				struct mrnl_ctx *ctx)
+{
+	int err;
+
+	while (!ctx->done) {
+		err = nl_recvmsgs(n->sk, cb);
+		if (err < 0 && !ctx->done) {
+			if (!n->err)
+				n->err = -EIO;
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	return n->err;
+}
+
 /**
  * mrnl_call() - send a request and receive its replies
  * @n: the socket
@@ -260,16 +278,7 @@ int mrnl_call(struct mrnl *n, struct nl_msg *msg, mrnl_each_fn each,
 	cb = mrnl_cb(&ctx);
 	if (!cb)
 		return n->err = -ENOMEM;
-	while (!ctx.done) {
-		err = nl_recvmsgs(n->sk, cb);
-		if (err < 0 && !ctx.done) {
-			if (!n->err)
-				n->err = -EIO;
-			break;
-		}
-	}
-	nl_cb_put(cb);
-	return n->err;
+	return mrnl_recv_until_done(n, cb, &ctx);
 }
 
 static int mrnl_any_seq_cb(struct nl_msg *msg, void *arg)
@@ -296,7 +305,6 @@ int mrnl_recv_with(struct mrnl *n, mrnl_read_fn read, mrnl_each_fn each,
 {
 	struct mrnl_ctx ctx = { .n = n, .each = each, .arg = arg };
 	struct nl_cb *cb;
-	int err;
 
 	mrnl_reset(n);
 	cb = mrnl_cb(&ctx);
@@ -304,16 +312,7 @@ int mrnl_recv_with(struct mrnl *n, mrnl_read_fn read, mrnl_each_fn each,
 		return n->err = -ENOMEM;
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, mrnl_any_seq_cb, NULL);
 	nl_cb_overwrite_recv(cb, read);
-	while (!ctx.done) {
-		err = nl_recvmsgs(n->sk, cb);
-		if (err < 0 && !ctx.done) {
-			if (!n->err)
-				n->err = -EIO;
-			break;
-		}
-	}
-	nl_cb_put(cb);
-	return n->err;
+	return mrnl_recv_until_done(n, cb, &ctx);
 }
 
 /**
