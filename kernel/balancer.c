@@ -10,10 +10,10 @@
  * against memory.high cannot show how much more it wants, so the target
  * grows geometrically until it stops pressing.  While usage is rising the
  * estimate does not fall, and covers the usage the group reaches by the
- * next pass at its current rate; for a period after its target grew it
- * does not fall either.  The sharing itself is the policy core's
- * (memresv_policy_balance()): demand first, then buffer, by weight; targets
- * grow at once and shrink at a bounded rate.
+ * next pass at its current rate; for a period after its target grew by
+ * more than an eighth it does not fall either.  The sharing itself is the
+ * policy core's (memresv_policy_balance()): demand first, then buffer, by
+ * weight; targets grow at once and shrink at a bounded rate.
  *
  * One walk of the table does the whole tick under memresv_lock: removed
  * groups and phase ends (memresv_resv_tick_one()), then a sample of each
@@ -23,9 +23,10 @@
  * capacity).  With the same inputs the policy gives the same targets, so a
  * host whose groups are idle pays for the walk alone.
  *
- * For a period after the balancer raised a group's target, ticks come
- * every quarter of a period instead of every period: a burst gets each
- * doubling of its target in a fraction of a period.  Shrinking is limited
+ * For a period after the balancer raised a group's target by more than an
+ * eighth, ticks come every quarter of a period instead of every period: a
+ * burst gets each doubling of its target in a fraction of a period, while
+ * a group that drifts up does not keep the tick fast.  Shrinking is limited
  * per unit of time, so the extra passes take memory back no faster.
  *
  * memory.stat (for inactive_file) is read outside the lock, and only for
@@ -202,7 +203,8 @@ static int memresv_balancer_reserve(size_t n)
 /*
  * Share the memory the running reservations may use by the policy core,
  * and queue the writes of the targets that moved; memresv_lock held.
- * Return: how many targets moved; *@hot when a target grew.
+ * Return: how many targets moved; *@hot when a target grew by more than
+ * an eighth.
  */
 static u32 memresv_balancer_share(u64 step, bool *hot)
 {
@@ -257,7 +259,8 @@ static u32 memresv_balancer_share(u64 step, bool *hot)
 		trace_memresv_balance(resv->id, resv->usage, resv->demand,
 				      e->desired, resv->target, target,
 				      resv->pressure);
-		if (target > resv->target) {
+		/* A burst, not a drift: follow it closely for a period. */
+		if (target > resv->target + resv->target / 8) {
 			resv->grown_at = jiffies;
 			*hot = true;
 		}
@@ -302,7 +305,7 @@ static void memresv_balancer_refresh(size_t n)
  * Called from the tick's work item, in process context, with no lock held.
  *
  * Return: jiffies until the next tick: the period, or a quarter of it for a
- * period after a target grew.
+ * period after a target grew by more than an eighth.
  */
 unsigned long memresv_balancer_tick(void)
 {
