@@ -46,7 +46,6 @@
 #include "balancer.h"
 #include "cgfs.h"
 #include "ledger.h"
-#include "netlink.h"
 #include "policy.h"
 #include "resv.h"
 
@@ -142,7 +141,6 @@ static bool memresv_balancer_sample(struct memresv_resv *resv,
 	u64 usage = memresv_cgfs_usage(resv->memcg), demand = 0;
 	struct memresv_sample s;
 	bool pressed, held;
-	u8 status;
 
 	if (usage) {
 		memresv_cgfs_sample(resv->cgrp, resv->memcg, &s);
@@ -166,12 +164,8 @@ static bool memresv_balancer_sample(struct memresv_resv *resv,
 	if (demand == resv->demand)
 		return false;
 	resv->demand = demand;
-	status = resv->status;
-	/* The same figures: only the status follows the new demand. */
-	memresv_resv_account(resv, resv->guarantee, resv->target, resv->grant);
-	if (resv->status != status)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
-				       MEMRESV_REASON_NONE);
+	/* The same target: only the status follows the new demand. */
+	memresv_resv_retarget(resv, resv->target);
 	return true;
 }
 
@@ -214,7 +208,6 @@ static u32 memresv_balancer_share(u64 step, bool *hot)
 	u64 cap = memresv_ledger_capacity(), running = 0, target;
 	size_t n = 0, i;
 	u32 changed = 0;
-	u8 status;
 
 	if (memresv_balancer_reserve(memresv_ledger.nr)) {
 		pr_warn_ratelimited("memresv: no memory for a balancer pass\n");
@@ -265,12 +258,7 @@ static u32 memresv_balancer_share(u64 step, bool *hot)
 			*hot = true;
 		}
 		changed++;
-		status = resv->status;
-		memresv_resv_account(resv, resv->guarantee, target, resv->grant);
-		memresv_resv_queue_apply(resv);
-		if (resv->status != status)
-			memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
-					       MEMRESV_REASON_NONE);
+		memresv_resv_retarget(resv, target);
 	}
 	memresv_ledger_verify();
 	return changed;

@@ -354,15 +354,13 @@ u64 memresv_cgfs_swap_usage(struct mem_cgroup *memcg)
  */
 u64 memresv_cgfs_protection(struct cgroup *cgrp)
 {
-	struct cgroup_subsys_state *css;
-	u64 min = MEMRESV_CGFS_MAX;
+	struct mem_cgroup *memcg = memresv_cgfs_memcg_get(cgrp);
+	u64 min;
 
-	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
-	if (!css)
-		return min;
-	if (css->cgroup == cgrp)
-		min = cgfs_limit(READ_ONCE(mem_cgroup_from_css(css)->memory.min));
-	css_put(css);
+	if (!memcg)
+		return MEMRESV_CGFS_MAX;
+	min = cgfs_limit(READ_ONCE(memcg->memory.min));
+	memresv_cgfs_memcg_put(memcg);
 	return min;
 }
 

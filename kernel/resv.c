@@ -275,6 +275,30 @@ void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
 	memresv_resv_status(resv);
 }
 
+/**
+ * memresv_resv_retarget() - a new target, or a new demand for the same one
+ * @resv: the reservation
+ * @target: its target from now on
+ *
+ * Keeps the ledger and the status in step, queues the write of a target
+ * that moved, and announces a status that changed.  Caller holds
+ * memresv_lock.
+ */
+void memresv_resv_retarget(struct memresv_resv *resv, u64 target)
+{
+	u8 status = resv->status;
+
+	if (target != resv->target) {
+		memresv_resv_account(resv, resv->guarantee, target, resv->grant);
+		memresv_resv_queue_apply(resv);
+	} else {
+		memresv_resv_status(resv);
+	}
+	if (resv->status != status)
+		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+				       MEMRESV_REASON_NONE);
+}
+
 /*
  * Take @need bytes back from the targets of the reservations but @skip,
  * lowest weight first (memresv_policy_reclaim()), and write the lower
@@ -306,16 +330,8 @@ static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
 	     resv = memresv_resv_next(resv)) {
 		if (resv == skip)
 			continue;
-		if (shares[n].target != resv->target) {
-			u8 status = resv->status;
-
-			memresv_resv_account(resv, resv->guarantee,
-					     shares[n].target, resv->grant);
-			memresv_resv_queue_apply(resv);
-			if (resv->status != status)
-				memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
-						       MEMRESV_REASON_NONE);
-		}
+		if (shares[n].target != resv->target)
+			memresv_resv_retarget(resv, shares[n].target);
 		n++;
 	}
 	kvfree(shares);

@@ -141,6 +141,7 @@ u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv);
 void memresv_resv_queue_apply(struct memresv_resv *resv);
 void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
 			  u64 target, u64 grant);
+void memresv_resv_retarget(struct memresv_resv *resv, u64 target);
 void memresv_resv_fit_capacity(void);
 bool memresv_resv_tick_one(struct memresv_resv *resv);
 void memresv_resv_kick(void);
