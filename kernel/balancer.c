@@ -19,7 +19,7 @@
  * groups and phase ends (memresv_resv_tick_one()), then a sample of each
  * running group from its memcg counters, which never sleeps.  The sharing
  * runs only when one of its inputs moved: a demand, or anything that bumps
- * memresv_ledger.changes (a setting, a state, a guarantee, a target, the
+ * memresv_ledger_changes() (a setting, a state, a guarantee, a target, the
  * capacity).  With the same inputs the policy gives the same targets, so a
  * host whose groups are idle pays for the walk alone.
  *
@@ -35,8 +35,11 @@
  * Reservations still starting keep the memory they were admitted with; the
  * balancer shares what they leave.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -46,6 +49,7 @@
 #include "balancer.h"
 #include "cgfs.h"
 #include "ledger.h"
+#include "notify.h"
 #include "policy.h"
 #include "resv.h"
 
@@ -53,45 +57,49 @@
 #include "trace.h"
 
 /* Moves of a target within this are not made. */
-#define MEMRESV_BAL_HYSTERESIS	SZ_2M
+#define BAL_HYSTERESIS	SZ_2M
 /* memory.stat is read again after usage moved by this much (or 1/32). */
-#define MEMRESV_BAL_STAT_MOVE	SZ_2M
-#define MEMRESV_BAL_STAT_AGE	(30 * HZ)
+#define BAL_STAT_MOVE	SZ_2M
+#define BAL_STAT_AGE	(30 * HZ)
 /* memory.stat reads per tick; the rest wait for the next. */
-#define MEMRESV_BAL_STAT_BATCH	64
+#define BAL_STAT_BATCH	64
 
 /**
- * struct memresv_bal - the balancer's state between passes
+ * struct balancer - the balancer's state between passes
  * @entries: the running reservations as the policy core sees them
  * @resvs: the reservation of each entry
  * @size: room in @entries and @resvs
- * @seen: memresv_ledger.changes when the sharing last ran
+ * @seen: memresv_ledger_changes() when the sharing last ran
  * @step: the shrink step the sharing last ran with
  * @last: jiffies of the last pass
  * @stale: reservations whose memory.stat is read after the pass
  * @stale_val: what was read for each of @stale
  * @stale_usage: memory.current just before each read
+ * @tick: the tick's work item
+ * @stopped: the module is going; nothing re-arms @tick (memresv_lock)
  *
  * The tick is one work item, never run twice at once: it alone uses this.
  */
-struct memresv_bal {
+struct balancer {
 	struct memresv_balance_entry *entries;
 	struct memresv_resv **resvs;
 	size_t size;
 	u64 seen;
 	u64 step;
 	unsigned long last;
-	struct memresv_resv *stale[MEMRESV_BAL_STAT_BATCH];
-	u64 stale_val[MEMRESV_BAL_STAT_BATCH];
-	u64 stale_usage[MEMRESV_BAL_STAT_BATCH];
+	struct memresv_resv *stale[BAL_STAT_BATCH];
+	u64 stale_val[BAL_STAT_BATCH];
+	u64 stale_usage[BAL_STAT_BATCH];
+	struct delayed_work tick;
+	bool stopped;
 };
 
-static struct memresv_bal memresv_bal = {
+static struct balancer bal = {
 	.seen = U64_MAX,
 };
 
 /**
- * memresv_balancer_demand() - the demand estimate of one group in use
+ * bal_demand() - the demand estimate of one group in use
  * @resv: the reservation, with the last pass's usage and demand
  * @usage: memory.current now
  * @s: the rest of this pass's sample
@@ -99,8 +107,8 @@ static struct memresv_bal memresv_bal = {
  *
  * Return: bytes the workload needs, by the rule in the file comment.
  */
-static u64 memresv_balancer_demand(const struct memresv_resv *resv, u64 usage,
-				   const struct memresv_sample *s, bool pressed)
+static u64 bal_demand(const struct memresv_resv *resv, u64 usage,
+		      const struct memresv_sample *s, bool pressed)
 {
 	u64 ws = usage > resv->inactive_file ? usage - resv->inactive_file : 0;
 	u64 demand = ws + div_u64(ws * s->pressure, 100);
@@ -111,22 +119,22 @@ static u64 memresv_balancer_demand(const struct memresv_resv *resv, u64 usage,
 	 * Still growing: not the moment to take memory away, and the next
 	 * pass will likely find it grown by as much again.
 	 */
-	if (usage > resv->usage + MEMRESV_BAL_HYSTERESIS)
+	if (usage > resv->usage + BAL_HYSTERESIS)
 		demand = max3(demand, resv->demand, 2 * usage - resv->usage);
 	return demand;
 }
 
 /* Is memory.stat of @resv due for a read?  memresv_lock held. */
-static bool memresv_balancer_stat_due(const struct memresv_resv *resv)
+static bool bal_stat_due(const struct memresv_resv *resv)
 {
-	u64 move = max_t(u64, MEMRESV_BAL_STAT_MOVE, resv->stat_usage / 32);
+	u64 move = max_t(u64, BAL_STAT_MOVE, resv->stat_usage / 32);
 	u64 usage = resv->usage;
 
 	if (!usage)
 		return false;
 	return usage > resv->stat_usage + move ||
 	       usage + move < resv->stat_usage ||
-	       time_after(jiffies, resv->stat_time + MEMRESV_BAL_STAT_AGE);
+	       time_after(jiffies, resv->stat_time + BAL_STAT_AGE);
 }
 
 /*
@@ -135,17 +143,17 @@ static bool memresv_balancer_stat_due(const struct memresv_resv *resv)
  * moved; *@hot when its target grew within the last period and can grow
  * further.
  */
-static bool memresv_balancer_sample(struct memresv_resv *resv,
-				    unsigned long period, bool *hot)
+static bool bal_sample(struct memresv_resv *resv, unsigned long period,
+		       bool *hot)
 {
-	u64 usage = memresv_cgfs_usage(resv->memcg), demand = 0;
+	u64 usage = memresv_cgfs_usage(&resv->cg), demand = 0;
 	struct memresv_sample s;
 	bool pressed, held;
 
 	if (usage) {
-		memresv_cgfs_sample(resv->cgrp, resv->memcg, &s);
+		memresv_cgfs_sample(&resv->cg, &s);
 		pressed = s.high_events != resv->high_events;
-		demand = memresv_balancer_demand(resv, usage, &s, pressed);
+		demand = bal_demand(resv, usage, &s, pressed);
 		/* A target that has just grown is not taken back at once. */
 		held = time_before(jiffies, resv->grown_at + period);
 		if (held)
@@ -170,13 +178,13 @@ static bool memresv_balancer_sample(struct memresv_resv *resv,
 }
 
 /* Room for @n entries in the balancer's arrays; memresv_lock held. */
-static int memresv_balancer_reserve(size_t n)
+static int bal_reserve(size_t n)
 {
 	struct memresv_balance_entry *entries;
 	struct memresv_resv **resvs;
 	size_t size;
 
-	if (n <= memresv_bal.size)
+	if (n <= bal.size)
 		return 0;
 	size = max_t(size_t, n + n / 2, 64);
 	entries = kvmalloc_array(size, sizeof(*entries), GFP_KERNEL);
@@ -186,12 +194,40 @@ static int memresv_balancer_reserve(size_t n)
 		kvfree(resvs);
 		return -ENOMEM;
 	}
-	kvfree(memresv_bal.entries);
-	kvfree(memresv_bal.resvs);
-	memresv_bal.entries = entries;
-	memresv_bal.resvs = resvs;
-	memresv_bal.size = size;
+	kvfree(bal.entries);
+	kvfree(bal.resvs);
+	bal.entries = entries;
+	bal.resvs = resvs;
+	bal.size = size;
 	return 0;
+}
+
+/*
+ * The running reservations as the policy core sees them, in bal.entries.
+ * Return: how many; *@running: the sum of their targets.
+ */
+static size_t bal_collect(u64 *running)
+{
+	struct memresv_resv *resv;
+	size_t n = 0;
+
+	*running = 0;
+	for (resv = memresv_resv_from(0); resv;
+	     resv = memresv_resv_next(resv)) {
+		if (resv->state != MEMRESV_STATE_RUNNING)
+			continue;
+		bal.resvs[n] = resv;
+		bal.entries[n++] = (struct memresv_balance_entry){
+			.guarantee = resv->guarantee,
+			.maximum = resv->set.maximum,
+			.demand = resv->demand,
+			.buffer = resv->set.buffer,
+			.weight = resv->set.weight,
+			.target = resv->target,
+		};
+		*running += resv->target;
+	}
+	return n;
 }
 
 /*
@@ -200,47 +236,37 @@ static int memresv_balancer_reserve(size_t n)
  * Return: how many targets moved; *@hot when a target grew by more than
  * an eighth.
  */
-static u32 memresv_balancer_share(u64 step, bool *hot)
+static u32 bal_share(u64 step, bool *hot)
 {
-	struct memresv_balance_params params;
+	struct memresv_balance_params params = {
+		.shrink_step = step,
+		.hysteresis = BAL_HYSTERESIS,
+	};
+	struct memresv_host_figures fig;
 	struct memresv_balance_entry *e;
 	struct memresv_resv *resv;
-	u64 cap = memresv_ledger_capacity(), running = 0, target;
-	size_t n = 0, i;
+	u64 running, others, target;
+	size_t n, i;
 	u32 changed = 0;
 
-	if (memresv_balancer_reserve(memresv_ledger.nr)) {
-		pr_warn_ratelimited("memresv: no memory for a balancer pass\n");
+	lockdep_assert_held(&memresv_lock);
+	if (bal_reserve(memresv_ledger_nr())) {
+		pr_warn_ratelimited("no memory for a balancer pass\n");
 		return 0;
 	}
 	/* Our own target changes below must bring the next pass here again. */
-	memresv_bal.seen = memresv_ledger.changes;
-	memresv_bal.step = step;
-	for (resv = memresv_resv_from(0); resv;
-	     resv = memresv_resv_next(resv)) {
-		if (resv->state != MEMRESV_STATE_RUNNING)
-			continue;
-		memresv_bal.resvs[n] = resv;
-		memresv_bal.entries[n++] = (struct memresv_balance_entry){
-			.guarantee = resv->guarantee,
-			.maximum = resv->set.maximum,
-			.demand = resv->demand,
-			.buffer = resv->set.buffer,
-			.weight = resv->set.weight,
-			.target = resv->target,
-		};
-		running += resv->target;
-	}
+	bal.seen = memresv_ledger_changes();
+	bal.step = step;
+	n = bal_collect(&running);
 	/* What the running ones share: all but the starting ones' targets. */
-	params.capacity = cap > memresv_ledger.assigned - running ?
-			  cap - (memresv_ledger.assigned - running) : 0;
-	params.shrink_step = step;
-	params.hysteresis = MEMRESV_BAL_HYSTERESIS;
-	memresv_policy_balance(memresv_bal.entries, n, &params);
+	memresv_ledger_figures(&fig);
+	others = fig.assigned - running;
+	params.capacity = fig.capacity > others ? fig.capacity - others : 0;
+	memresv_policy_balance(bal.entries, n, &params);
 
 	for (i = 0; i < n; i++) {
-		resv = memresv_bal.resvs[i];
-		e = &memresv_bal.entries[i];
+		resv = bal.resvs[i];
+		e = &bal.entries[i];
 		/*
 		 * memory.high holds whole pages; rounding down keeps the sum
 		 * within capacity and, guarantees being whole pages, the
@@ -260,93 +286,141 @@ static u32 memresv_balancer_share(u64 step, bool *hot)
 		changed++;
 		memresv_resv_retarget(resv, target);
 	}
-	memresv_ledger_verify();
+	memresv_resv_verify();
 	return changed;
 }
 
 /* Read memory.stat of the groups collected by the pass; no lock held. */
-static void memresv_balancer_refresh(size_t n)
+static void bal_refresh(size_t n)
 {
 	struct memresv_resv *resv;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		resv = memresv_bal.stale[i];
-		memresv_bal.stale_usage[i] = memresv_cgfs_usage(resv->memcg);
-		memresv_bal.stale_val[i] = memresv_cgfs_inactive_file(resv->cgrp);
+		resv = bal.stale[i];
+		bal.stale_usage[i] = memresv_cgfs_usage(&resv->cg);
+		bal.stale_val[i] = memresv_cgfs_inactive_file(&resv->cg);
 	}
 	mutex_lock(&memresv_lock);
 	for (i = 0; i < n; i++) {
-		resv = memresv_bal.stale[i];
-		resv->inactive_file = memresv_bal.stale_val[i];
-		resv->stat_usage = memresv_bal.stale_usage[i];
+		resv = bal.stale[i];
+		resv->inactive_file = bal.stale_val[i];
+		resv->stat_usage = bal.stale_usage[i];
 		resv->stat_time = jiffies;
 	}
 	mutex_unlock(&memresv_lock);
 	for (i = 0; i < n; i++)
-		memresv_resv_put(memresv_bal.stale[i]);
+		memresv_resv_put(bal.stale[i]);
 }
 
-/**
- * memresv_balancer_tick() - one tick: the table's upkeep and a balancer pass
- *
- * Called from the tick's work item, in process context, with no lock held.
- *
- * Return: jiffies until the next tick: the period, or a quarter of it for a
- * period after a target grew by more than an eighth.
- */
-unsigned long memresv_balancer_tick(void)
+/* The walk of the table under memresv_lock. */
+static u32 bal_pass(unsigned long period, unsigned long elapsed, bool *hot,
+		    size_t *nstale)
 {
 	struct memresv_resv *resv, *next;
-	unsigned long period, elapsed, now;
-	u64 start = ktime_get_ns(), step, cap;
-	bool moved = false, hot = false;
-	size_t nstale = 0;
-	u32 changed = 0;
+	bool moved = false;
+	u64 step;
 
-	mutex_lock(&memresv_lock);
-	now = jiffies;
-	period = max(msecs_to_jiffies(memresv_ledger.period_ms), 1UL);
-	elapsed = clamp(now - memresv_bal.last, 1UL, period);
-	memresv_bal.last = now;
+	lockdep_assert_held(&memresv_lock);
+	if (memresv_ledger_check_capacity())
+		memresv_notify_host(MEMRESV_EVENT_OVERCOMMIT);
 	for (resv = memresv_resv_from(0); resv; resv = next) {
 		/* The tick may take this one out of the table. */
 		next = memresv_resv_next(resv);
 		if (!memresv_resv_tick_one(resv))
 			continue;
-		if (memresv_balancer_sample(resv, period, &hot))
+		if (bal_sample(resv, period, hot))
 			moved = true;
-		if (nstale < MEMRESV_BAL_STAT_BATCH &&
-		    memresv_balancer_stat_due(resv)) {
+		if (*nstale < BAL_STAT_BATCH && bal_stat_due(resv)) {
 			kref_get(&resv->ref);
-			memresv_bal.stale[nstale++] = resv;
+			bal.stale[(*nstale)++] = resv;
 		}
 	}
 	/* At most max(32 MiB, capacity/64) a period, pro rata for short ones. */
-	cap = memresv_ledger_capacity();
-	step = div_u64(max_t(u64, SZ_32M, cap / 64) * elapsed, period);
-	if (moved || memresv_ledger.changes != memresv_bal.seen ||
-	    step != memresv_bal.step)
-		changed = memresv_balancer_share(step, &hot);
-	memresv_ledger.tick_ns = ktime_get_ns() - start;
-	trace_memresv_tick(memresv_ledger.nr, changed, memresv_ledger.tick_ns);
+	step = div_u64(max_t(u64, SZ_32M, memresv_ledger_capacity() / 64) *
+		       elapsed, period);
+	if (moved || memresv_ledger_changes() != bal.seen || step != bal.step)
+		return bal_share(step, hot);
+	return 0;
+}
+
+/*
+ * One tick: the table's upkeep and a balancer pass.  Return: jiffies until
+ * the next tick: the period, or a quarter of it for a period after a target
+ * grew by more than an eighth.
+ */
+static unsigned long bal_tick(void)
+{
+	unsigned long period, elapsed, now;
+	u64 start = ktime_get_ns(), ns;
+	size_t nstale = 0;
+	bool hot = false;
+	u32 changed;
+
+	mutex_lock(&memresv_lock);
+	now = jiffies;
+	period = max(msecs_to_jiffies(memresv_ledger_period_ms()), 1UL);
+	elapsed = clamp(now - bal.last, 1UL, period);
+	bal.last = now;
+	changed = bal_pass(period, elapsed, &hot, &nstale);
+	ns = ktime_get_ns() - start;
+	memresv_ledger_tick_done(ns);
+	trace_memresv_tick(memresv_ledger_nr(), changed, ns);
 	mutex_unlock(&memresv_lock);
 
 	if (nstale)
-		memresv_balancer_refresh(nstale);
+		bal_refresh(nstale);
 	return hot ? max(period / 4, 1UL) : period;
 }
 
+static void bal_tick_fn(struct work_struct *work)
+{
+	unsigned long delay = bal_tick();
+
+	mutex_lock(&memresv_lock);
+	if (!bal.stopped)
+		queue_delayed_work(memresv_wq, &bal.tick, delay);
+	mutex_unlock(&memresv_lock);
+}
+
 /**
- * memresv_balancer_exit() - free the balancer's arrays
+ * memresv_balancer_kick() - run the tick now (the period changed)
  *
- * The tick is stopped and the table empty.
+ * Caller holds memresv_lock.  Once the balancer is stopped, nothing
+ * re-arms the tick.
+ */
+void memresv_balancer_kick(void)
+{
+	lockdep_assert_held(&memresv_lock);
+	if (!bal.stopped)
+		mod_delayed_work(memresv_wq, &bal.tick, 0);
+}
+
+/**
+ * memresv_balancer_init() - arm the first tick
+ */
+void memresv_balancer_init(void)
+{
+	INIT_DELAYED_WORK(&bal.tick, bal_tick_fn);
+	queue_delayed_work(memresv_wq, &bal.tick,
+			   msecs_to_jiffies(memresv_ledger_period_ms()));
+}
+
+/**
+ * memresv_balancer_exit() - stop the tick for good, free the arrays
+ *
+ * The stop is recorded under memresv_lock, so neither the tick itself nor
+ * a HOST_SET that changes the period can arm it again after the cancel.
  */
 void memresv_balancer_exit(void)
 {
-	kvfree(memresv_bal.entries);
-	kvfree(memresv_bal.resvs);
-	memresv_bal.entries = NULL;
-	memresv_bal.resvs = NULL;
-	memresv_bal.size = 0;
+	mutex_lock(&memresv_lock);
+	bal.stopped = true;
+	mutex_unlock(&memresv_lock);
+	cancel_delayed_work_sync(&bal.tick);
+	kvfree(bal.entries);
+	kvfree(bal.resvs);
+	bal.entries = NULL;
+	bal.resvs = NULL;
+	bal.size = 0;
 }

@@ -5,7 +5,8 @@
 #ifndef _MEMRESV_BALANCER_H
 #define _MEMRESV_BALANCER_H
 
-unsigned long memresv_balancer_tick(void);
+void memresv_balancer_init(void);
+void memresv_balancer_kick(void);
 void memresv_balancer_exit(void);
 
 #endif /* _MEMRESV_BALANCER_H */

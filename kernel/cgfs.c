@@ -17,10 +17,21 @@
  * closed first.  Keeping every group's files open would cost each
  * reservation about 900 bytes per file.
  *
+ * A file is found by its path, but a path names whatever group holds it
+ * now: after an rmdir and a mkdir of the same name it names a new,
+ * unrelated group.  So every open checks that the directory it found is
+ * the one memresv admitted (its inode number is the cgroup id, which is
+ * never reused), and a group made later under the same name is never
+ * written.  A file kept open refers to its group for good: once the group
+ * is removed, writes to it fail with ENODEV.
+ *
  * Writes can block in reclaim for milliseconds: callers must not hold
  * memresv_lock across any function here that writes.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -28,15 +39,25 @@
 #include <linux/memcontrol.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/namei.h>
+#include <linux/nsproxy.h>
 #include <linux/page_counter.h>
 #include <linux/psi_types.h>
+#include <linux/sched/task.h>
 #include <linux/sched/loadavg.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "cgfs.h"
+#include "err.h"
 
 static struct vfsmount *cgfs_mnt;
+/*
+ * Files are opened as the kernel, not as whoever's request happens to open
+ * them: the requester's authority was checked (CAP_SYS_ADMIN), and a file
+ * kept open serves every later writer, the workqueue's too.
+ */
+static const struct cred *cgfs_cred;
 
 /* The files memresv opens; the first CGFS_CACHED are kept open. */
 enum cgfs_file {
@@ -65,17 +86,18 @@ static const char *const cgfs_names[CGFS_FILES] = {
 /**
  * struct cgfs_slot - one open file of the cache
  * @lru: in cgfs_lru, most recently used first; free slots last
- * @cgrp: the group, or NULL for a free slot
+ * @group: the group it belongs to, or NULL for a free slot
  * @idx: which file
  * @file: the file, opened for writing
  *
- * Every writer holds a reference on the reservation of @cgrp, which holds
- * the group; the reservation's release forgets the group's slots before
- * the group can go, so @cgrp never names a freed group.
+ * A group's owner forgets its slots (memresv_cgfs_release()) before the
+ * group's memory goes, so @group never names a freed group; two owners of
+ * the same cgroup (a reservation and a refused duplicate) have slots of
+ * their own.
  */
 struct cgfs_slot {
 	struct list_head lru;
-	struct cgroup *cgrp;
+	const struct memresv_cgfs_group *group;
 	enum cgfs_file idx;
 	struct file *file;
 };
@@ -102,9 +124,14 @@ int memresv_cgfs_init(void)
 	type = get_fs_type("cgroup2");
 	if (!type)
 		return -ENODEV;
+	cgfs_cred = prepare_kernel_cred(&init_task);
+	if (!cgfs_cred)
+		return -ENOMEM;
 	mnt = kern_mount(type);
-	if (IS_ERR(mnt))
+	if (IS_ERR(mnt)) {
+		put_cred(cgfs_cred);
 		return PTR_ERR(mnt);
+	}
 	cgfs_mnt = mnt;
 	for (i = 0; i < CGFS_CACHE_SIZE; i++)
 		list_add_tail(&cgfs_slots[i].lru, &cgfs_lru);
@@ -114,7 +141,7 @@ int memresv_cgfs_init(void)
 /**
  * memresv_cgfs_exit() - close what is cached, drop the private mount
  *
- * Every reservation is gone by now, and with it every cached file; the
+ * Every group is released by now, and with it every cached file; the
  * delayed closes of files put by workers are finished before the mount
  * goes.
  */
@@ -130,10 +157,28 @@ void memresv_cgfs_exit(void)
 	flush_delayed_fput();
 	kern_unmount(cgfs_mnt);
 	cgfs_mnt = NULL;
+	put_cred(cgfs_cred);
 }
 
-static struct file *cgfs_open(struct cgroup *cgrp, const char *name, int flags)
+/* Is @file in the directory of the group with id @id? */
+static bool cgfs_in_group(struct file *file, u64 id)
 {
+	struct dentry *dir = dget_parent(file->f_path.dentry);
+	bool same = d_inode(dir)->i_ino == (ino_t)id;
+
+	dput(dir);
+	return same;
+}
+
+/*
+ * Open one of @g's files.  Return: the file, or ERR_PTR(-ENOENT) when the
+ * path now leads to another group (ours was removed).
+ */
+static struct file *cgfs_open(const struct memresv_cgfs_group *g,
+			      enum cgfs_file idx, int flags)
+{
+	const char *name = cgfs_names[idx];
+	const struct cred *old;
 	struct file *file;
 	char *path;
 	int len;
@@ -141,7 +186,7 @@ static struct file *cgfs_open(struct cgroup *cgrp, const char *name, int flags)
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return ERR_PTR(-ENOMEM);
-	len = cgroup_path(cgrp, path, PATH_MAX);
+	len = cgroup_path(g->cgrp, path, PATH_MAX);
 	if (len < 0) {
 		file = ERR_PTR(len);
 		goto out;
@@ -153,39 +198,47 @@ static struct file *cgfs_open(struct cgroup *cgrp, const char *name, int flags)
 	strcat(path, "/");
 	strcat(path, name);
 	/* cgroup_path() starts with '/'; resolve below the mount's root. */
+	old = override_creds(cgfs_cred);
 	file = file_open_root_mnt(cgfs_mnt, path + 1, flags, 0);
+	revert_creds(old);
+	if (!IS_ERR(file) && !cgfs_in_group(file, g->id)) {
+		fput(file);
+		file = ERR_PTR(-ENOENT);
+	}
 out:
 	kfree(path);
 	return file;
 }
 
 /* cgfs_cache_lock held. */
-static struct cgfs_slot *cgfs_cache_find(struct cgroup *cgrp,
+static struct cgfs_slot *cgfs_cache_find(const struct memresv_cgfs_group *g,
 					 enum cgfs_file idx)
 {
 	struct cgfs_slot *slot;
 
+	lockdep_assert_held(&cgfs_cache_lock);
 	list_for_each_entry(slot, &cgfs_lru, lru) {
-		if (!slot->cgrp)
+		if (!slot->group)
 			break;		/* free slots come last */
-		if (slot->cgrp == cgrp && slot->idx == idx)
+		if (slot->group == g && slot->idx == idx)
 			return slot;
 	}
 	return NULL;
 }
 
 /*
- * One of the limit files of @cgrp, open for writing: from the cache, or
+ * One of the limit files of @g, open for writing: from the cache, or
  * opened now and cached in place of the least recently used.  The caller
  * puts the file.
  */
-static struct file *cgfs_cached_open(struct cgroup *cgrp, enum cgfs_file idx)
+static struct file *cgfs_cached_open(const struct memresv_cgfs_group *g,
+				     enum cgfs_file idx)
 {
 	struct file *file, *old = NULL;
 	struct cgfs_slot *slot;
 
 	mutex_lock(&cgfs_cache_lock);
-	slot = cgfs_cache_find(cgrp, idx);
+	slot = cgfs_cache_find(g, idx);
 	if (slot) {
 		list_move(&slot->lru, &cgfs_lru);
 		file = get_file(slot->file);
@@ -194,16 +247,16 @@ static struct file *cgfs_cached_open(struct cgroup *cgrp, enum cgfs_file idx)
 	}
 	mutex_unlock(&cgfs_cache_lock);
 
-	file = cgfs_open(cgrp, cgfs_names[idx], O_WRONLY);
+	file = cgfs_open(g, idx, O_WRONLY);
 	if (IS_ERR(file))
 		return file;
 
 	mutex_lock(&cgfs_cache_lock);
 	/* Another writer may have cached it meanwhile: keep theirs. */
-	if (!cgfs_cache_find(cgrp, idx)) {
+	if (!cgfs_cache_find(g, idx)) {
 		slot = list_last_entry(&cgfs_lru, struct cgfs_slot, lru);
 		old = slot->file;
-		slot->cgrp = cgrp;
+		slot->group = g;
 		slot->idx = idx;
 		slot->file = get_file(file);
 		list_move(&slot->lru, &cgfs_lru);
@@ -214,13 +267,8 @@ static struct file *cgfs_cached_open(struct cgroup *cgrp, enum cgfs_file idx)
 	return file;
 }
 
-/**
- * memresv_cgfs_forget() - close the files kept open for a group
- * @cgrp: the group, whose reservation is being freed
- *
- * May be called with memresv_lock held (it nests outside the cache's lock).
- */
-void memresv_cgfs_forget(struct cgroup *cgrp)
+/* Close the files kept open for @g. */
+static void cgfs_forget(const struct memresv_cgfs_group *g)
 {
 	struct file *files[CGFS_CACHED];
 	struct cgfs_slot *slot, *tmp;
@@ -228,11 +276,11 @@ void memresv_cgfs_forget(struct cgroup *cgrp)
 
 	mutex_lock(&cgfs_cache_lock);
 	list_for_each_entry_safe(slot, tmp, &cgfs_lru, lru) {
-		if (slot->cgrp != cgrp)
+		if (slot->group != g)
 			continue;
 		/* (group, file) is cached at most once. */
 		files[n++] = slot->file;
-		slot->cgrp = NULL;
+		slot->group = NULL;
 		slot->file = NULL;
 		list_move_tail(&slot->lru, &cgfs_lru);
 		if (n == CGFS_CACHED)
@@ -243,17 +291,17 @@ void memresv_cgfs_forget(struct cgroup *cgrp)
 		fput(files[n]);
 }
 
-static int cgfs_write_str(struct cgroup *cgrp, enum cgfs_file idx,
-			  const char *buf)
+static int cgfs_write_str(const struct memresv_cgfs_group *g,
+			  enum cgfs_file idx, const char *buf)
 {
 	struct file *file;
 	loff_t pos = 0;
 	ssize_t ret;
 
 	if (idx < CGFS_CACHED)
-		file = cgfs_cached_open(cgrp, idx);
+		file = cgfs_cached_open(g, idx);
 	else
-		file = cgfs_open(cgrp, cgfs_names[idx], O_WRONLY);
+		file = cgfs_open(g, idx, O_WRONLY);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ret = kernel_write(file, buf, strlen(buf), &pos);
@@ -261,7 +309,8 @@ static int cgfs_write_str(struct cgroup *cgrp, enum cgfs_file idx,
 	return ret < 0 ? ret : 0;
 }
 
-static int cgfs_write(struct cgroup *cgrp, enum cgfs_file idx, u64 val)
+static int cgfs_write(const struct memresv_cgfs_group *g, enum cgfs_file idx,
+		      u64 val)
 {
 	char buf[24];
 
@@ -269,7 +318,7 @@ static int cgfs_write(struct cgroup *cgrp, enum cgfs_file idx, u64 val)
 		strscpy(buf, "max", sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "%llu", val);
-	return cgfs_write_str(cgrp, idx, buf);
+	return cgfs_write_str(g, idx, buf);
 }
 
 /* A page counter's limit in bytes, as its file shows it ("max" or bytes). */
@@ -279,15 +328,12 @@ static u64 cgfs_limit(unsigned long pages)
 	       (u64)pages << PAGE_SHIFT;
 }
 
-/**
- * memresv_cgfs_memcg_get() - the memory css of a group, if it has its own
- * @cgrp: the group
- *
- * Return: the group's memcg with a reference held, or NULL when the memory
+/*
+ * The memory css of a group, if it has its own: NULL when the memory
  * controller is not enabled on @cgrp (its parent does not list "memory" in
  * cgroup.subtree_control), so that it has no memory.* files.
  */
-struct mem_cgroup *memresv_cgfs_memcg_get(struct cgroup *cgrp)
+static struct mem_cgroup *cgfs_memcg_get(struct cgroup *cgrp)
 {
 	struct cgroup_subsys_state *css;
 
@@ -301,48 +347,151 @@ struct mem_cgroup *memresv_cgfs_memcg_get(struct cgroup *cgrp)
 	return mem_cgroup_from_css(css);
 }
 
-/**
- * memresv_cgfs_memcg_put() - drop what memresv_cgfs_memcg_get() took
- * @memcg: the memcg
+/*
+ * Swap accounting is chosen at boot: probe the first group memresv takes
+ * for memory.swap.max and remember the answer.
  */
-void memresv_cgfs_memcg_put(struct mem_cgroup *memcg)
+static int cgfs_have_swap(const struct memresv_cgfs_group *g, bool *have)
 {
-	css_put(&memcg->css);
+	int known = READ_ONCE(cgfs_swap_files);
+	struct file *file;
+
+	if (known < 0) {
+		file = cgfs_open(g, CGFS_SWAP_MAX, O_RDONLY);
+		if (IS_ERR(file) && PTR_ERR(file) != -ENOENT)
+			return PTR_ERR(file);
+		known = !IS_ERR(file);
+		if (known)
+			fput(file);
+		WRITE_ONCE(cgfs_swap_files, known);
+	}
+	*have = known;
+	return 0;
 }
 
 /**
- * memresv_cgfs_memcg_gone() - has the memcg been taken offline?
- * @memcg: a memcg held by memresv
+ * memresv_cgfs_take() - start writing a group's files
+ * @g: filled in
+ * @cgrp: the group
+ * @e: why not
+ *
+ * Takes references on the group and on its memory css, and saves what the
+ * files hold now (from the page counters the files show) for
+ * memresv_cgfs_restore().
+ *
+ * Return: 0; -EOPNOTSUPP when the group has no memory controller of its
+ * own; another negative errno.  On error nothing is held.
+ */
+int memresv_cgfs_take(struct memresv_cgfs_group *g, struct cgroup *cgrp,
+		      struct memresv_err *e)
+{
+	struct memresv_limits *l = &g->saved;
+	struct mem_cgroup *memcg;
+	int err;
+
+	memcg = cgfs_memcg_get(cgrp);
+	if (!memcg) {
+		memresv_err(e, "the memory controller is not enabled in the cgroup's parent");
+		return -EOPNOTSUPP;
+	}
+	cgroup_get(cgrp);
+	g->cgrp = cgrp;
+	g->memcg = memcg;
+	g->id = cgroup_id(cgrp);
+	l->min = cgfs_limit(READ_ONCE(memcg->memory.min));
+	l->high = cgfs_limit(READ_ONCE(memcg->memory.high));
+	l->max = cgfs_limit(READ_ONCE(memcg->memory.max));
+	l->swap_max = cgfs_limit(READ_ONCE(memcg->swap.max));
+	g->applied = *l;
+	err = cgfs_have_swap(g, &g->have_swap);
+	if (err) {
+		memresv_err(e, "cannot read the cgroup's memory files: error %d",
+			    err);
+		memresv_cgfs_release(g);
+	}
+	return err;
+}
+
+/**
+ * memresv_cgfs_release() - done with a group: close its files, drop it
+ * @g: a group memresv_cgfs_take() filled in
+ *
+ * May be called with memresv_lock held (it nests outside the cache's lock).
+ */
+void memresv_cgfs_release(struct memresv_cgfs_group *g)
+{
+	cgfs_forget(g);
+	css_put(&g->memcg->css);
+	cgroup_put(g->cgrp);
+	g->memcg = NULL;
+	g->cgrp = NULL;
+}
+
+/**
+ * memresv_cgfs_gone() - has the group's memory css been taken offline?
+ * @g: the group
  *
  * Return: true when the group was removed or its memory controller was
  * disabled: its memory.* files are gone, and its charges went to the
  * parent.
  */
-bool memresv_cgfs_memcg_gone(struct mem_cgroup *memcg)
+bool memresv_cgfs_gone(const struct memresv_cgfs_group *g)
 {
-	return !(READ_ONCE(memcg->css.flags) & CSS_ONLINE);
+	return !(READ_ONCE(g->memcg->css.flags) & CSS_ONLINE);
 }
 
 /**
  * memresv_cgfs_usage() - memory.current, from the memcg counter
- * @memcg: the group's memcg
+ * @g: the group
  *
  * Return: bytes charged to the group.
  */
-u64 memresv_cgfs_usage(struct mem_cgroup *memcg)
+u64 memresv_cgfs_usage(const struct memresv_cgfs_group *g)
 {
-	return (u64)page_counter_read(&memcg->memory) << PAGE_SHIFT;
+	return (u64)page_counter_read(&g->memcg->memory) << PAGE_SHIFT;
 }
 
 /**
  * memresv_cgfs_swap_usage() - memory.swap.current, from the memcg counter
- * @memcg: the group's memcg
+ * @g: the group
  *
  * Return: bytes of swap charged to the group.
  */
-u64 memresv_cgfs_swap_usage(struct mem_cgroup *memcg)
+u64 memresv_cgfs_swap_usage(const struct memresv_cgfs_group *g)
 {
-	return (u64)page_counter_read(&memcg->swap) << PAGE_SHIFT;
+	return (u64)page_counter_read(&g->memcg->swap) << PAGE_SHIFT;
+}
+
+/**
+ * memresv_cgfs_path() - a group's path as memresv names it
+ * @cgrp: the group
+ * @buf: room for the path
+ * @len: size of @buf
+ * @reader: for the current task: below the root of its cgroup namespace
+ *	(where its /sys/fs/cgroup starts); otherwise below the cgroup2 root
+ *
+ * Paths have no leading '/'; the root itself is "".
+ *
+ * Return: 0; -ENOENT when @reader and the group is outside the task's
+ * cgroup namespace (the task cannot see it); -ENAMETOOLONG.
+ */
+int memresv_cgfs_path(struct cgroup *cgrp, char *buf, size_t len, bool reader)
+{
+	int ret;
+
+	if (reader)
+		ret = cgroup_path_ns(cgrp, buf, len,
+				     current->nsproxy->cgroup_ns);
+	else
+		ret = cgroup_path(cgrp, buf, len);
+	if (ret < 0)
+		return ret;
+	if (ret >= len)
+		return -ENAMETOOLONG;
+	if (!strncmp(buf, "/..", 3))
+		return -ENOENT;
+	memmove(buf, buf + 1, ret);	/* with its NUL */
+	return 0;
 }
 
 /**
@@ -354,36 +503,35 @@ u64 memresv_cgfs_swap_usage(struct mem_cgroup *memcg)
  */
 u64 memresv_cgfs_protection(struct cgroup *cgrp)
 {
-	struct mem_cgroup *memcg = memresv_cgfs_memcg_get(cgrp);
+	struct mem_cgroup *memcg = cgfs_memcg_get(cgrp);
 	u64 min;
 
 	if (!memcg)
 		return MEMRESV_CGFS_MAX;
 	min = cgfs_limit(READ_ONCE(memcg->memory.min));
-	memresv_cgfs_memcg_put(memcg);
+	css_put(&memcg->css);
 	return min;
 }
 
 /**
  * memresv_cgfs_sample() - what the balancer needs of a group in use
- * @cgrp: the group
- * @memcg: its memcg
+ * @g: the group
  * @s: filled in
  *
  * Counters only: never sleeps, so the balancer samples under its lock.
  * Usage is read on its own first (memresv_cgfs_usage()): an idle group
  * needs nothing more, and every other counter is further memory to touch.
  */
-void memresv_cgfs_sample(struct cgroup *cgrp, struct mem_cgroup *memcg,
+void memresv_cgfs_sample(const struct memresv_cgfs_group *g,
 			 struct memresv_sample *s)
 {
 	struct psi_group *psi __maybe_unused;
 
-	s->high_events = atomic_long_read(&memcg->memory_events[MEMCG_HIGH]);
+	s->high_events = atomic_long_read(&g->memcg->memory_events[MEMCG_HIGH]);
 	s->pressure = 0;
 #ifdef CONFIG_PSI
 	/* NULL when PSI is off (psi=0); the averages move every 2 s. */
-	psi = READ_ONCE(cgrp->psi);
+	psi = READ_ONCE(g->cgrp->psi);
 	if (psi)
 		s->pressure = min_t(unsigned long,
 				    READ_ONCE(psi->avg[PSI_MEM_SOME][0]) >> FSHIFT,
@@ -393,14 +541,14 @@ void memresv_cgfs_sample(struct cgroup *cgrp, struct mem_cgroup *memcg,
 
 /**
  * memresv_cgfs_inactive_file() - inactive_file of a group's memory.stat
- * @cgrp: the group
+ * @g: the group
  *
  * The cache the kernel reclaims first.  memory.stat is formatted whole for
  * one value: the balancer reads it only when usage moved.  May sleep.
  *
  * Return: bytes, 0 when the file cannot be read.
  */
-u64 memresv_cgfs_inactive_file(struct cgroup *cgrp)
+u64 memresv_cgfs_inactive_file(const struct memresv_cgfs_group *g)
 {
 	static const char key[] = "\ninactive_file ";
 	struct file *file;
@@ -412,7 +560,7 @@ u64 memresv_cgfs_inactive_file(struct cgroup *cgrp)
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!buf)
 		return 0;
-	file = cgfs_open(cgrp, cgfs_names[CGFS_STAT], O_RDONLY);
+	file = cgfs_open(g, CGFS_STAT, O_RDONLY);
 	if (IS_ERR(file))
 		goto out;
 	len = kernel_read(file, buf, PAGE_SIZE - 1, &pos);
@@ -432,116 +580,67 @@ out:
 	return val;
 }
 
-/*
- * Swap accounting is chosen at boot: probe the first group memresv takes
- * for memory.swap.max and remember the answer.
- */
-static int cgfs_have_swap(struct cgroup *cgrp, bool *have)
-{
-	int known = READ_ONCE(cgfs_swap_files);
-	struct file *file;
-
-	if (known < 0) {
-		file = cgfs_open(cgrp, cgfs_names[CGFS_SWAP_MAX], O_RDONLY);
-		if (IS_ERR(file) && PTR_ERR(file) != -ENOENT)
-			return PTR_ERR(file);
-		known = !IS_ERR(file);
-		if (known)
-			fput(file);
-		WRITE_ONCE(cgfs_swap_files, known);
-	}
-	*have = known;
-	return 0;
-}
-
-/**
- * memresv_cgfs_save() - remember what the files hold before memresv writes
- * @cgrp: the group
- * @memcg: its memcg
- * @saved: filled with the current values
- *
- * The values come from the page counters the files show.
- *
- * Return: 0 or a negative errno.
- */
-int memresv_cgfs_save(struct cgroup *cgrp, struct mem_cgroup *memcg,
-		      struct memresv_cgfs_saved *saved)
-{
-	struct memresv_limits *l = &saved->limits;
-
-	l->min = cgfs_limit(READ_ONCE(memcg->memory.min));
-	l->high = cgfs_limit(READ_ONCE(memcg->memory.high));
-	l->max = cgfs_limit(READ_ONCE(memcg->memory.max));
-	l->swap_max = cgfs_limit(READ_ONCE(memcg->swap.max));
-	return cgfs_have_swap(cgrp, &saved->have_swap);
-}
-
-/*
- * Lowering memory.max below usage makes the kernel reclaim and, failing
- * that, OOM-kill.  memresv never lets a limit change kill a workload: raise
- * pressure first (memory.high, memory.reclaim) and give up with -EBUSY when
- * usage does not come down below the new maximum.
- */
 /**
  * memresv_cgfs_make_room() - get usage under a maximum about to be set
- * @cgrp: the group
- * @memcg: its memcg
+ * @g: the group
  * @max: the new maximum
- * @applied: what the files hold; memory.high may be left at @max
+ *
+ * Lowering memory.max below usage makes the kernel reclaim and, failing
+ * that, OOM-kill.  memresv never lets a limit change kill a workload: it
+ * raises pressure first (memory.high, memory.reclaim) and gives up when
+ * usage does not come down.  memory.high may be left at @max.
  *
  * Return: 0 when usage is at or below @max; -EBUSY when reclaim could not
- * get it there (memory.high is put back).
+ * get it there (memory.high is put back); another negative errno.
  */
-int memresv_cgfs_make_room(struct cgroup *cgrp, struct mem_cgroup *memcg,
-			   u64 max, struct memresv_limits *applied)
+int memresv_cgfs_make_room(struct memresv_cgfs_group *g, u64 max)
 {
 	char buf[24];
 	u64 usage;
 	int err;
 
-	usage = memresv_cgfs_usage(memcg);
+	usage = memresv_cgfs_usage(g);
 	if (usage <= max)
 		return 0;
-	err = cgfs_write(cgrp, CGFS_HIGH, max);
+	err = cgfs_write(g, CGFS_HIGH, max);
 	if (err)
 		return err;
-	usage = memresv_cgfs_usage(memcg);
+	usage = memresv_cgfs_usage(g);
 	if (usage > max) {
 		snprintf(buf, sizeof(buf), "%llu", usage - max);
 		/* -EAGAIN: could not reclaim all of it; judged below. */
-		cgfs_write_str(cgrp, CGFS_RECLAIM, buf);
-		usage = memresv_cgfs_usage(memcg);
+		cgfs_write_str(g, CGFS_RECLAIM, buf);
+		usage = memresv_cgfs_usage(g);
 	}
 	if (usage > max) {
-		cgfs_write(cgrp, CGFS_HIGH, applied->high);
+		cgfs_write(g, CGFS_HIGH, g->applied.high);
 		return -EBUSY;
 	}
-	applied->high = max;
+	g->applied.high = max;
 	return 0;
 }
 
-static int cgfs_lower_max(struct cgroup *cgrp, struct mem_cgroup *memcg,
-			  u64 max, struct memresv_limits *applied)
+static int cgfs_lower_max(struct memresv_cgfs_group *g, u64 max)
 {
 	int err;
 
-	err = memresv_cgfs_make_room(cgrp, memcg, max, applied);
+	err = memresv_cgfs_make_room(g, max);
 	if (err)
 		return err;
-	err = cgfs_write(cgrp, CGFS_MAX, max);
+	err = cgfs_write(g, CGFS_MAX, max);
 	if (!err)
-		applied->max = max;
+		g->applied.max = max;
 	return err;
 }
 
-static int cgfs_update(struct cgroup *cgrp, enum cgfs_file idx, u64 want,
-		       u64 *applied)
+static int cgfs_update(struct memresv_cgfs_group *g, enum cgfs_file idx,
+		       u64 want, u64 *applied)
 {
 	int err;
 
 	if (*applied == want)
 		return 0;
-	err = cgfs_write(cgrp, idx, want);
+	err = cgfs_write(g, idx, want);
 	if (!err)
 		*applied = want;
 	return err;
@@ -549,12 +648,8 @@ static int cgfs_update(struct cgroup *cgrp, enum cgfs_file idx, u64 want,
 
 /**
  * memresv_cgfs_apply() - bring the files to @want, writing only what changed
- * @cgrp: the group
- * @memcg: its memcg
+ * @g: the group; @g->applied is updated with every successful write
  * @want: the values memresv wants
- * @applied: what the files hold now (as far as memresv wrote them); updated
- *	with every successful write
- * @have_swap: memory.swap.max exists
  *
  * Swap room is raised first and taken away last, and memory.max is lowered
  * only when usage can be reclaimed below it, so no step OOM-kills.
@@ -563,43 +658,40 @@ static int cgfs_update(struct cgroup *cgrp, enum cgfs_file idx, u64 want,
  * old maximum stays, everything else is written); another negative errno
  * when a write failed (-ENOENT, -ENODEV: the group is being removed).
  */
-int memresv_cgfs_apply(struct cgroup *cgrp, struct mem_cgroup *memcg,
-		       const struct memresv_limits *want,
-		       struct memresv_limits *applied, bool have_swap)
+int memresv_cgfs_apply(struct memresv_cgfs_group *g,
+		       const struct memresv_limits *want)
 {
+	struct memresv_limits *applied = &g->applied;
 	int err, busy;
 
-	if (have_swap && want->swap_max > applied->swap_max) {
-		err = cgfs_update(cgrp, CGFS_SWAP_MAX, want->swap_max,
+	if (g->have_swap && want->swap_max > applied->swap_max) {
+		err = cgfs_update(g, CGFS_SWAP_MAX, want->swap_max,
 				  &applied->swap_max);
 		if (err)
 			return err;
 	}
 	if (want->max < applied->max)
-		busy = cgfs_lower_max(cgrp, memcg, want->max, applied);
+		busy = cgfs_lower_max(g, want->max);
 	else
-		busy = cgfs_update(cgrp, CGFS_MAX, want->max, &applied->max);
+		busy = cgfs_update(g, CGFS_MAX, want->max, &applied->max);
 	if (busy && busy != -EBUSY)
 		return busy;
 	/* A maximum that cannot come down yet does not hold up the rest. */
-	err = cgfs_update(cgrp, CGFS_HIGH, want->high, &applied->high);
+	err = cgfs_update(g, CGFS_HIGH, want->high, &applied->high);
 	if (err)
 		return err;
-	err = cgfs_update(cgrp, CGFS_MIN, want->min, &applied->min);
+	err = cgfs_update(g, CGFS_MIN, want->min, &applied->min);
 	if (err)
 		return err;
-	if (have_swap)
-		err = cgfs_update(cgrp, CGFS_SWAP_MAX, want->swap_max,
+	if (g->have_swap)
+		err = cgfs_update(g, CGFS_SWAP_MAX, want->swap_max,
 				  &applied->swap_max);
 	return err ? err : busy;
 }
 
 /**
  * memresv_cgfs_restore() - put back what the files held before memresv
- * @cgrp: the group
- * @memcg: its memcg
- * @saved: the values memresv_cgfs_save() found
- * @applied: what the files hold now; updated
+ * @g: the group
  *
  * When usage no longer fits under the saved memory.max, everything else is
  * restored and memory.max keeps its current value rather than OOM-kill.
@@ -607,10 +699,9 @@ int memresv_cgfs_apply(struct cgroup *cgrp, struct mem_cgroup *memcg,
  * Return: 0, -EBUSY when memory.max could not be restored, or another
  * negative errno.
  */
-int memresv_cgfs_restore(struct cgroup *cgrp, struct mem_cgroup *memcg,
-			 const struct memresv_cgfs_saved *saved,
-			 struct memresv_limits *applied)
+int memresv_cgfs_restore(struct memresv_cgfs_group *g)
 {
-	return memresv_cgfs_apply(cgrp, memcg, &saved->limits, applied,
-				  saved->have_swap);
+	struct memresv_limits saved = g->saved;
+
+	return memresv_cgfs_apply(g, &saved);
 }

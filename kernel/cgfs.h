@@ -14,6 +14,7 @@
 
 struct cgroup;
 struct mem_cgroup;
+struct memresv_err;
 
 /* "max" in a memory.* file. */
 #define MEMRESV_CGFS_MAX	U64_MAX
@@ -33,13 +34,24 @@ struct memresv_limits {
 };
 
 /**
- * struct memresv_cgfs_saved - what the files held before memresv took them
- * @limits: values to put back on delete and unload
+ * struct memresv_cgfs_group - one group whose files memresv writes
+ * @cgrp: the group (a reference is held)
+ * @memcg: the group's own memory css (a reference is held)
+ * @id: the group's cgroup id: files are only ever opened in the directory
+ *	with this id, never in a group made later under the same name
  * @have_swap: memory.swap.max exists (swap accounting is on)
+ * @saved: what the files held before memresv wrote them
+ * @applied: what the files hold as far as memresv wrote them
+ *
+ * The owner serialises every call that takes a group (its io_lock).
  */
-struct memresv_cgfs_saved {
-	struct memresv_limits limits;
+struct memresv_cgfs_group {
+	struct cgroup *cgrp;
+	struct mem_cgroup *memcg;
+	u64 id;
 	bool have_swap;
+	struct memresv_limits saved;
+	struct memresv_limits applied;
 };
 
 /**
@@ -55,25 +67,20 @@ struct memresv_sample {
 int memresv_cgfs_init(void);
 void memresv_cgfs_exit(void);
 
-struct mem_cgroup *memresv_cgfs_memcg_get(struct cgroup *cgrp);
-void memresv_cgfs_memcg_put(struct mem_cgroup *memcg);
-bool memresv_cgfs_memcg_gone(struct mem_cgroup *memcg);
-u64 memresv_cgfs_usage(struct mem_cgroup *memcg);
-u64 memresv_cgfs_swap_usage(struct mem_cgroup *memcg);
-u64 memresv_cgfs_protection(struct cgroup *cgrp);
-void memresv_cgfs_sample(struct cgroup *cgrp, struct mem_cgroup *memcg,
+int memresv_cgfs_take(struct memresv_cgfs_group *g, struct cgroup *cgrp,
+		      struct memresv_err *e);
+void memresv_cgfs_release(struct memresv_cgfs_group *g);
+bool memresv_cgfs_gone(const struct memresv_cgfs_group *g);
+u64 memresv_cgfs_usage(const struct memresv_cgfs_group *g);
+u64 memresv_cgfs_swap_usage(const struct memresv_cgfs_group *g);
+void memresv_cgfs_sample(const struct memresv_cgfs_group *g,
 			 struct memresv_sample *s);
-u64 memresv_cgfs_inactive_file(struct cgroup *cgrp);
-int memresv_cgfs_make_room(struct cgroup *cgrp, struct mem_cgroup *memcg,
-			   u64 max, struct memresv_limits *applied);
-int memresv_cgfs_save(struct cgroup *cgrp, struct mem_cgroup *memcg,
-		      struct memresv_cgfs_saved *saved);
-int memresv_cgfs_apply(struct cgroup *cgrp, struct mem_cgroup *memcg,
-		       const struct memresv_limits *want,
-		       struct memresv_limits *applied, bool have_swap);
-int memresv_cgfs_restore(struct cgroup *cgrp, struct mem_cgroup *memcg,
-			 const struct memresv_cgfs_saved *saved,
-			 struct memresv_limits *applied);
-void memresv_cgfs_forget(struct cgroup *cgrp);
+u64 memresv_cgfs_inactive_file(const struct memresv_cgfs_group *g);
+int memresv_cgfs_make_room(struct memresv_cgfs_group *g, u64 max);
+int memresv_cgfs_apply(struct memresv_cgfs_group *g,
+		       const struct memresv_limits *want);
+int memresv_cgfs_restore(struct memresv_cgfs_group *g);
+int memresv_cgfs_path(struct cgroup *cgrp, char *buf, size_t len, bool reader);
+u64 memresv_cgfs_protection(struct cgroup *cgrp);
 
 #endif /* _MEMRESV_CGFS_H */

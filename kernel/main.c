@@ -5,14 +5,18 @@
  * on the memory controller.
  *
  * Start-up is an ordered ladder unwound in reverse; the netlink family comes
- * last, so nothing reaches the module before it is whole.
+ * last, so nothing reaches the module before it is whole.  Each subsystem
+ * has one init and one exit.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/init.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 
 #include <linux/memresv.h>
 
+#include "balancer.h"
 #include "cgfs.h"
 #include "ledger.h"
 #include "netlink.h"
@@ -20,6 +24,7 @@
 
 static int __init memresv_init(void)
 {
+	struct memresv_host_info info;
 	int err;
 
 	memresv_ledger_init();
@@ -29,17 +34,20 @@ static int __init memresv_init(void)
 	err = memresv_resv_init();
 	if (err)
 		goto err_resv;
+	memresv_balancer_init();
 	err = memresv_nl_init();
 	if (err)
 		goto err_nl;
-	pr_info("memresv: loaded: capacity %llu MiB, swap tier %llu MiB\n",
-		memresv_ledger_capacity() >> 20,
-		memresv_ledger.paging_limit >> 20);
+	mutex_lock(&memresv_lock);
+	memresv_ledger_info(&info);
+	mutex_unlock(&memresv_lock);
+	pr_info("loaded: capacity %llu MiB, swap tier %llu MiB\n",
+		info.capacity >> 20, info.paging_limit >> 20);
 	return 0;
 
 err_nl:
+	memresv_balancer_exit();
 	memresv_resv_exit();
-	memresv_resv_destroy();
 err_resv:
 	memresv_cgfs_exit();
 err_cgfs:
@@ -49,13 +57,16 @@ err_cgfs:
 /*
  * Reservations go first, while the family is still registered, so that
  * listeners see every "removed (unload)"; new reservations are refused from
- * that point.  Then the family, then the work still queued.
+ * that point.  Unregistering the family waits for requests in flight and
+ * lets no new one in; only then is the tick stopped (a HOST_SET could
+ * re-arm it until then), and then the work still queued drains.
  */
 static void __exit memresv_exit(void)
 {
-	memresv_resv_exit();
+	memresv_resv_stop();
 	memresv_nl_exit();
-	memresv_resv_destroy();
+	memresv_balancer_exit();
+	memresv_resv_exit();
 	memresv_cgfs_exit();
 }
 

@@ -5,184 +5,134 @@
  *
  * Validation lives in the per-op policies; handlers check only what a
  * policy cannot express (relations between fields, the live ledger).  Every
- * refusal carries an extended-ACK message.  Mutations need CAP_NET_ADMIN in
- * the initial user namespace; reads are open to all.
+ * refusal carries an extended-ACK message, written by the layer that
+ * decided (struct memresv_err).  Changes need CAP_SYS_ADMIN in the initial
+ * user namespace: writing another group's memory.min or memory.max is
+ * cgroup administration, and CAP_NET_ADMIN alone is not enough.  Reads are
+ * open to all, with paths relative to the reader's cgroup namespace, and
+ * the reservations outside it left out.  The monitor group is for the
+ * host's administrators (CAP_SYS_ADMIN) and names groups from the cgroup2
+ * root.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
-#include <linux/sched.h>
+#include <linux/nsproxy.h>
 #include <linux/slab.h>
-#include <linux/task_work.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
 #include <linux/memresv.h>
 
+#include "cgfs.h"
+#include "compat.h"
+#include "err.h"
+#include "host.h"
 #include "ledger.h"
 #include "netlink.h"
+#include "notify.h"
 #include "policy.h"
 #include "resv.h"
 
-enum memresv_nl_groups {
-	MEMRESV_NLGRP_MONITOR,
+enum nl_groups {
+	NLGRP_MONITOR,
 };
 
 static struct genl_family memresv_family;
 
-/* Paths for fills; fills run under memresv_lock. */
-static char memresv_nl_path[PATH_MAX];
+/* Paths for fills and events, which run under memresv_lock. */
+static char nl_path[PATH_MAX];
 
-#define MEMRESV_NL_MSG_LEN	256
+/* The largest reservation message: the path, and room for every number. */
+#define NL_RESV_SIZE	(GENL_HDRLEN + nla_total_size(PATH_MAX) + \
+			 nla_total_size(MEMRESV_ERR_LEN) + \
+			 32 * nla_total_size_64bit(sizeof(u64)))
 
-struct memresv_nl_msg {
-	struct callback_head twork;
-	char text[MEMRESV_NL_MSG_LEN];
-};
-
-static void memresv_nl_msg_free(struct callback_head *head)
-{
-	kfree(container_of(head, struct memresv_nl_msg, twork));
-}
-
-/**
- * memresv_nl_errmsg() - a formatted extended-ACK message
- * @extack: the request's extack (may be NULL)
- * @fmt: printf format
- *
- * Older kernels have no NL_SET_ERR_MSG_FMT() and newer ones cap it at 80
- * bytes; refusals here carry numbers and names.  The ACK is built in the
- * requesting task before its sendmsg() returns, so the text lives in a
- * buffer freed by task work when that task returns to user space.
- */
-void memresv_nl_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
-{
-	struct memresv_nl_msg *msg;
-	va_list args;
-
-	if (!extack)
-		return;
-	if (current->flags & PF_KTHREAD)
-		goto fallback;
-	msg = kmalloc(sizeof(*msg), GFP_KERNEL);
-	if (!msg)
-		goto fallback;
-	va_start(args, fmt);
-	vsnprintf(msg->text, sizeof(msg->text), fmt, args);
-	va_end(args);
-	init_task_work(&msg->twork, memresv_nl_msg_free);
-	if (task_work_add(current, &msg->twork, TWA_RESUME)) {
-		kfree(msg);
-		goto fallback;
-	}
-	extack->_msg = msg->text;
-	return;
-fallback:
-	NL_SET_ERR_MSG(extack, "request refused (no memory for the reason)");
-}
-
-static struct netlink_range_validation memresv_size_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_size_range = {
 	.min = 1, .max = MEMRESV_SIZE_MAX,
 };
 
-static struct netlink_range_validation memresv_size0_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_size0_range = {
 	.min = 0, .max = MEMRESV_SIZE_MAX,
 };
 
-static struct netlink_range_validation memresv_buffer_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_buffer_range = {
 	.min = MEMRESV_BUFFER_MIN, .max = MEMRESV_BUFFER_MAX,
 };
 
-static struct netlink_range_validation memresv_weight_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_weight_range = {
 	.min = 0, .max = MEMRESV_WEIGHT_MAX,
 };
 
-static struct netlink_range_validation memresv_window_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_window_range = {
 	.min = MEMRESV_WINDOW_MIN, .max = MEMRESV_WINDOW_MAX,
 };
 
-static struct netlink_range_validation memresv_period_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_period_range = {
 	.min = MEMRESV_PERIOD_MIN, .max = MEMRESV_PERIOD_MAX,
 };
 
-static struct netlink_range_validation memresv_paging_max_range = {
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_paging_max_range = {
 	.min = MEMRESV_PAGING_MAX_MIN, .max = MEMRESV_PAGING_MAX_MAX,
 };
 
-static const struct nla_policy memresv_new_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
-	[MEMRESV_A_STARTUP] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_MINIMUM] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_MAXIMUM] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_BUFFER] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_buffer_range),
-	[MEMRESV_A_WEIGHT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_weight_range),
-	[MEMRESV_A_SWAP_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range),
+#define NL_CGROUP_POLICY						\
+	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 }, \
+	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 }
+
+#define NL_SIZES_POLICY							\
+	[MEMRESV_A_STARTUP] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
+	[MEMRESV_A_MINIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
+	[MEMRESV_A_MAXIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range)
+
+/* RESV_NEW and RESV_SET: the group and its settings. */
+static const struct nla_policy nl_resv_policy[MEMRESV_A_MAX + 1] = {
+	NL_CGROUP_POLICY,
+	NL_SIZES_POLICY,
+	[MEMRESV_A_BUFFER] = NLA_POLICY_FULL_RANGE(NLA_U32, &nl_buffer_range),
+	[MEMRESV_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nl_weight_range),
+	[MEMRESV_A_SWAP_MAX] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
 	[MEMRESV_A_STARTUP_WINDOW] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_window_range),
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_window_range),
 	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
 	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
 };
 
-static const struct nla_policy memresv_set_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
-	[MEMRESV_A_STARTUP] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_MINIMUM] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_MAXIMUM] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_BUFFER] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_buffer_range),
-	[MEMRESV_A_WEIGHT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_weight_range),
-	[MEMRESV_A_SWAP_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range),
-	[MEMRESV_A_STARTUP_WINDOW] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_window_range),
-	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
+/* RESV_DEL, RESV_GET, RESV_READY: the group alone. */
+static const struct nla_policy nl_id_policy[MEMRESV_A_MAX + 1] = {
+	NL_CGROUP_POLICY,
 };
 
-static const struct nla_policy memresv_id_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy memresv_restart_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 },
+static const struct nla_policy nl_restart_policy[MEMRESV_A_MAX + 1] = {
+	NL_CGROUP_POLICY,
 	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
 };
 
-static const struct nla_policy memresv_host_set_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_HOST_RESERVE] = NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range),
-	[MEMRESV_A_HOST_PAGING_LIMIT] = NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size0_range),
-	[MEMRESV_A_HOST_PERIOD_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_period_range),
-	[MEMRESV_A_HOST_PAGING_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32, &memresv_paging_max_range),
+static const struct nla_policy nl_host_set_policy[MEMRESV_A_MAX + 1] = {
+	[MEMRESV_A_HOST_RESERVE] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
+	[MEMRESV_A_HOST_PAGING_LIMIT] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
+	[MEMRESV_A_HOST_PERIOD_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_period_range),
+	[MEMRESV_A_HOST_PAGING_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_paging_max_range),
 };
 
-static const struct nla_policy memresv_place_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_STARTUP] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_MINIMUM] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
-	[MEMRESV_A_MAXIMUM] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &memresv_size_range),
+static const struct nla_policy nl_place_policy[MEMRESV_A_MAX + 1] = {
+	NL_SIZES_POLICY,
 	[MEMRESV_A_PLACE_POLICY] = NLA_POLICY_MAX(NLA_U8, MEMRESV_POLICY_MAX_VAL),
 };
 
-static const struct nla_policy memresv_empty_policy[MEMRESV_A_MAX + 1] = {
+static const struct nla_policy nl_empty_policy[MEMRESV_A_MAX + 1] = {
 };
 
 /* The attribute of each settings bit, to point at the culprit. */
-static const u16 memresv_nl_set_attr[] = {
+static const u16 nl_set_attr[] = {
 	[ilog2(MEMRESV_SET_STARTUP)] = MEMRESV_A_STARTUP,
 	[ilog2(MEMRESV_SET_MINIMUM)] = MEMRESV_A_MINIMUM,
 	[ilog2(MEMRESV_SET_MAXIMUM)] = MEMRESV_A_MAXIMUM,
@@ -193,39 +143,70 @@ static const u16 memresv_nl_set_attr[] = {
 	[ilog2(MEMRESV_SET_PAGING)] = MEMRESV_A_PAGING,
 };
 
-static void memresv_nl_bad_setting(struct genl_info *info, u32 bit)
+static void nl_bad_setting(struct genl_info *info, u32 bit)
 {
 	const struct nlattr *attr;
 
 	if (!bit)
 		return;
-	attr = info->attrs[memresv_nl_set_attr[ilog2(bit)]];
+	attr = info->attrs[nl_set_attr[ilog2(bit)]];
 	if (attr)
 		NL_SET_BAD_ATTR(info->extack, attr);
 }
 
+#ifdef NL_SET_ERR_MSG_FMT
+/* The extack has room for a formatted message: netlink sends the ACK. */
+static int nl_answer(struct sk_buff *skb, struct genl_info *info, int err,
+		     const struct memresv_err *e)
+{
+	if (e->msg[0])
+		NL_SET_ERR_MSG_FMT(info->extack, "%s", e->msg);
+	return err;
+}
+#else
+/*
+ * 6.1's extack has no room for a formatted message (NL_SET_ERR_MSG_FMT()
+ * came in 6.2), and the text must outlive the handler until the ACK is
+ * built.  So the ACK is built here, on a copy of the extack that points at
+ * the text on this stack, and -EINTR tells netlink_rcv_skb() that the
+ * request has been answered.  The text is the same 80 bytes as on newer
+ * kernels.
+ */
+static int nl_answer(struct sk_buff *skb, struct genl_info *info, int err,
+		     const struct memresv_err *e)
+{
+	struct netlink_ext_ack ack;
+
+	if (!e->msg[0] || (!err && !(info->nlhdr->nlmsg_flags & NLM_F_ACK)))
+		return err;
+	ack = *info->extack;
+	ack._msg = e->msg;
+	netlink_ack(skb, info->nlhdr, err, &ack);
+	return -EINTR;
+}
+#endif
+
 /* Sizes are rounded up to whole pages; the effective values go back. */
-static u64 memresv_nl_get_size(const struct nlattr *attr)
+static u64 nl_get_size(const struct nlattr *attr)
 {
 	return PAGE_ALIGN(nla_get_u64(attr));
 }
 
-static u32 memresv_nl_get_settings(struct genl_info *info,
-				   struct memresv_settings *set)
+static u32 nl_get_settings(struct genl_info *info, struct memresv_settings *set)
 {
 	struct nlattr **tb = info->attrs;
 	u32 mask = 0;
 
 	if (tb[MEMRESV_A_STARTUP]) {
-		set->startup = memresv_nl_get_size(tb[MEMRESV_A_STARTUP]);
+		set->startup = nl_get_size(tb[MEMRESV_A_STARTUP]);
 		mask |= MEMRESV_SET_STARTUP;
 	}
 	if (tb[MEMRESV_A_MINIMUM]) {
-		set->minimum = memresv_nl_get_size(tb[MEMRESV_A_MINIMUM]);
+		set->minimum = nl_get_size(tb[MEMRESV_A_MINIMUM]);
 		mask |= MEMRESV_SET_MINIMUM;
 	}
 	if (tb[MEMRESV_A_MAXIMUM]) {
-		set->maximum = memresv_nl_get_size(tb[MEMRESV_A_MAXIMUM]);
+		set->maximum = nl_get_size(tb[MEMRESV_A_MAXIMUM]);
 		mask |= MEMRESV_SET_MAXIMUM;
 	}
 	if (tb[MEMRESV_A_BUFFER]) {
@@ -237,7 +218,7 @@ static u32 memresv_nl_get_settings(struct genl_info *info,
 		mask |= MEMRESV_SET_WEIGHT;
 	}
 	if (tb[MEMRESV_A_SWAP_MAX]) {
-		set->swap_max = memresv_nl_get_size(tb[MEMRESV_A_SWAP_MAX]);
+		set->swap_max = nl_get_size(tb[MEMRESV_A_SWAP_MAX]);
 		mask |= MEMRESV_SET_SWAP_MAX;
 	}
 	if (tb[MEMRESV_A_STARTUP_WINDOW]) {
@@ -251,151 +232,196 @@ static u32 memresv_nl_get_settings(struct genl_info *info,
 	return mask;
 }
 
+/* cgroup_get_from_path() resolves below the caller's cgroup namespace. */
+static struct cgroup *nl_cgroup_by_path(const char *path,
+					struct memresv_err *e)
+{
+	struct cgroup *cgrp = cgroup_get_from_path(path);
+
+	if (IS_ERR_OR_NULL(cgrp)) {
+		memresv_err(e, "no cgroup '%s'", path);
+		return ERR_PTR(-ENOENT);
+	}
+	return cgrp;
+}
+
+static struct cgroup *nl_cgroup_by_id(u64 id, struct memresv_err *e)
+{
+	struct cgroup *cgrp = cgroup_get_from_id(id);
+	char *buf;
+	int err;
+
+	if (IS_ERR_OR_NULL(cgrp))
+		goto none;
+	/* A group outside the caller's cgroup namespace does not exist. */
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	err = buf ? memresv_cgfs_path(cgrp, buf, PATH_MAX, true) : -ENOMEM;
+	kfree(buf);
+	if (!err)
+		return cgrp;
+	cgroup_put(cgrp);
+	if (err == -ENOMEM)
+		return ERR_PTR(err);
+none:
+	memresv_err(e, "no cgroup with id %llu", id);
+	return ERR_PTR(-ENOENT);
+}
+
 /* The group a request names, by path or by id; a reference is returned. */
-static struct cgroup *memresv_nl_cgroup(struct genl_info *info)
+static struct cgroup *nl_cgroup(struct genl_info *info, struct memresv_err *e)
 {
 	struct nlattr *path = info->attrs[MEMRESV_A_CGROUP];
 	struct nlattr *id = info->attrs[MEMRESV_A_CGROUP_ID];
 
 	if (path && id) {
 		NL_SET_BAD_ATTR(info->extack, id);
-		NL_SET_ERR_MSG(info->extack,
-			       "name the cgroup by path or by id, not both");
+		memresv_err(e, "name the cgroup by path or by id, not both");
 		return ERR_PTR(-EINVAL);
 	}
 	if (!path && !id) {
 		GENL_REQ_ATTR_CHECK(info, MEMRESV_A_CGROUP);
-		NL_SET_ERR_MSG(info->extack, "a cgroup (path or id) is required");
+		memresv_err(e, "a cgroup (path or id) is required");
 		return ERR_PTR(-EINVAL);
 	}
-	return memresv_resv_cgroup(path ? nla_data(path) : NULL,
-				   id ? nla_get_u64(id) : 0, info->extack);
+	if (path)
+		return nl_cgroup_by_path(nla_data(path), e);
+	return nl_cgroup_by_id(nla_get_u64(id), e);
 }
 
 /* The reservation a request names; a reference is returned. */
-static struct memresv_resv *memresv_nl_resv(struct genl_info *info)
+static struct memresv_resv *nl_resv(struct genl_info *info,
+				    struct memresv_err *e)
 {
 	struct memresv_resv *resv;
 	struct cgroup *cgrp;
 
-	cgrp = memresv_nl_cgroup(info);
+	cgrp = nl_cgroup(info, e);
 	if (IS_ERR(cgrp))
 		return ERR_CAST(cgrp);
-	resv = memresv_resv_get(cgrp, info->extack);
+	resv = memresv_resv_get(cgrp, e);
 	cgroup_put(cgrp);
 	return resv;
 }
 
-static int memresv_nl_put_u64(struct sk_buff *skb, int attr, u64 val)
+static int nl_put_u64(struct sk_buff *skb, int attr, u64 val)
 {
 	return nla_put_u64_64bit(skb, attr, val, MEMRESV_A_PAD);
 }
 
-/* One fill for replies, dumps and notifications; memresv_lock held. */
-static int memresv_nl_fill_resv(struct sk_buff *skb, struct memresv_resv *resv,
-				u32 portid, u32 seq, int flags, u8 cmd,
-				u8 event, u8 reason,
-				struct netlink_callback *cb)
+/* A reservation's settings and state; memresv_lock held. */
+static int nl_put_resv(struct sk_buff *skb, struct memresv_resv *resv)
 {
 	const struct memresv_settings *set = &resv->set;
-	void *hdr;
 
 	lockdep_assert_held(&memresv_lock);
+	if (nl_put_u64(skb, MEMRESV_A_CGROUP_ID, resv->id) ||
+	    nl_put_u64(skb, MEMRESV_A_STARTUP, set->startup) ||
+	    nl_put_u64(skb, MEMRESV_A_MINIMUM, set->minimum) ||
+	    nl_put_u64(skb, MEMRESV_A_MAXIMUM, set->maximum) ||
+	    nla_put_u32(skb, MEMRESV_A_BUFFER, set->buffer) ||
+	    nla_put_u32(skb, MEMRESV_A_WEIGHT, set->weight) ||
+	    nl_put_u64(skb, MEMRESV_A_SWAP_MAX, set->swap_max) ||
+	    nla_put_u32(skb, MEMRESV_A_STARTUP_WINDOW, set->window) ||
+	    nla_put_u8(skb, MEMRESV_A_PAGING, set->paging) ||
+	    nla_put_u8(skb, MEMRESV_A_STATE, resv->state) ||
+	    nla_put_u8(skb, MEMRESV_A_STATUS, resv->status) ||
+	    nl_put_u64(skb, MEMRESV_A_GUARANTEE, resv->guarantee) ||
+	    nl_put_u64(skb, MEMRESV_A_TARGET, resv->target) ||
+	    nl_put_u64(skb, MEMRESV_A_DEMAND, resv->demand) ||
+	    nl_put_u64(skb, MEMRESV_A_CURRENT,
+		       memresv_cgfs_usage(&resv->cg)) ||
+	    nl_put_u64(skb, MEMRESV_A_SWAP_CURRENT,
+		       memresv_cgfs_swap_usage(&resv->cg)) ||
+	    nl_put_u64(skb, MEMRESV_A_PAGING_GRANT, resv->grant))
+		return -EMSGSIZE;
+	if (resv->state != MEMRESV_STATE_RUNNING &&
+	    nl_put_u64(skb, MEMRESV_A_PHASE_LEFT_MS,
+		       memresv_resv_phase_left_ms(resv)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One fill for replies, dumps and notifications: a message about @resv,
+ * named by @path; memresv_lock held.
+ */
+static int nl_fill_resv(struct sk_buff *skb, struct memresv_resv *resv,
+			const char *path, u32 portid, u32 seq, int flags,
+			u8 cmd, struct netlink_callback *cb)
+{
+	void *hdr;
+
 	hdr = genlmsg_put(skb, portid, seq, &memresv_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	/* Paths are relative to the cgroup2 root, as the tool takes them. */
-	if (nla_put_string(skb, MEMRESV_A_CGROUP,
-			   memresv_resv_path(resv->cgrp, memresv_nl_path,
-					     sizeof(memresv_nl_path))) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_CGROUP_ID, resv->id) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_STARTUP, set->startup) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_MINIMUM, set->minimum) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_MAXIMUM, set->maximum) ||
-	    nla_put_u32(skb, MEMRESV_A_BUFFER, set->buffer) ||
-	    nla_put_u32(skb, MEMRESV_A_WEIGHT, set->weight) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_SWAP_MAX, set->swap_max) ||
-	    nla_put_u32(skb, MEMRESV_A_STARTUP_WINDOW, set->window) ||
-	    nla_put_u8(skb, MEMRESV_A_PAGING, set->paging) ||
-	    nla_put_u8(skb, MEMRESV_A_STATE, resv->state) ||
-	    nla_put_u8(skb, MEMRESV_A_STATUS, resv->status) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_GUARANTEE, resv->guarantee) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_TARGET, resv->target) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_DEMAND, resv->demand) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_CURRENT,
-			       memresv_cgfs_usage(resv->memcg)) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_SWAP_CURRENT,
-			       memresv_cgfs_swap_usage(resv->memcg)) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_PAGING_GRANT, resv->grant))
-		goto cancel;
-	if (resv->state != MEMRESV_STATE_RUNNING &&
-	    memresv_nl_put_u64(skb, MEMRESV_A_PHASE_LEFT_MS,
-			       memresv_resv_phase_left_ms(resv)))
-		goto cancel;
-	if (event && (nla_put_u8(skb, MEMRESV_A_EVENT, event) ||
-		      nla_put_u8(skb, MEMRESV_A_REASON, reason)))
-		goto cancel;
+	if (nla_put_string(skb, MEMRESV_A_CGROUP, path) ||
+	    nl_put_resv(skb, resv)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-static int memresv_nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq,
-				u8 cmd)
+static int nl_put_host(struct sk_buff *skb)
 {
-	struct memresv_ledger *l = &memresv_ledger;
+	struct memresv_host_info h;
+
+	memresv_ledger_info(&h);
+	if (nl_put_u64(skb, MEMRESV_A_HOST_TOTAL, h.total) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_RESERVE, h.reserve) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_CAPACITY, h.capacity) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_GUARANTEED, h.guaranteed) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_ASSIGNED, h.assigned) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_FREE, h.free) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_PAGING_LIMIT, h.paging_limit) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_PAGING_USED, h.paging_used) ||
+	    nla_put_u32(skb, MEMRESV_A_HOST_PERIOD_MS, h.period_ms) ||
+	    nla_put_u32(skb, MEMRESV_A_HOST_PAGING_MAX, h.paging_max) ||
+	    nla_put_u32(skb, MEMRESV_A_HOST_RESERVATIONS, h.nr) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_RECLAIMABLE, h.reclaimable) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_TICK_NS, h.tick_ns) ||
+	    nla_put_u8(skb, MEMRESV_A_HOST_OVERCOMMITTED, h.overcommitted))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The host ledger in a message of its own; memresv_lock held. */
+static int nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
+			u8 event)
+{
 	void *hdr;
 
 	lockdep_assert_held(&memresv_lock);
 	hdr = genlmsg_put(skb, portid, seq, &memresv_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (memresv_nl_put_u64(skb, MEMRESV_A_HOST_TOTAL,
-			       memresv_ledger_total()) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_RESERVE, l->reserve) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_CAPACITY,
-			       memresv_ledger_capacity()) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_GUARANTEED, l->guaranteed) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_ASSIGNED, l->assigned) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_FREE,
-			       memresv_ledger_free()) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_PAGING_LIMIT,
-			       l->paging_limit) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_PAGING_USED,
-			       l->paging_used) ||
-	    nla_put_u32(skb, MEMRESV_A_HOST_PERIOD_MS, l->period_ms) ||
-	    nla_put_u32(skb, MEMRESV_A_HOST_PAGING_MAX, l->paging_max) ||
-	    nla_put_u32(skb, MEMRESV_A_HOST_RESERVATIONS, l->nr) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_RECLAIMABLE,
-			       memresv_ledger_reclaimable(NULL)) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_HOST_TICK_NS, l->tick_ns))
-		goto cancel;
-	if (cmd == MEMRESV_CMD_EVENT &&
-	    nla_put_u8(skb, MEMRESV_A_EVENT, MEMRESV_EVENT_HOST_CHANGED))
-		goto cancel;
+	if (nl_put_host(skb) ||
+	    (event && nla_put_u8(skb, MEMRESV_A_EVENT, event))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-static int memresv_nl_reply_resv(struct genl_info *info,
-				 struct memresv_resv *resv, u8 cmd)
+/* Reply with @resv as the requester names it. */
+static int nl_reply_resv(struct genl_info *info, struct memresv_resv *resv,
+			 u8 cmd)
 {
 	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&memresv_lock);
-	err = memresv_nl_fill_resv(msg, resv, info->snd_portid, info->snd_seq,
-				   0, cmd, 0, 0, NULL);
+	err = memresv_cgfs_path(resv->cg.cgrp, nl_path, sizeof(nl_path), true);
+	if (!err)
+		err = nl_fill_resv(msg, resv, nl_path, info->snd_portid,
+				   info->snd_seq, 0, cmd, NULL);
 	mutex_unlock(&memresv_lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -404,7 +430,7 @@ static int memresv_nl_reply_resv(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
-static int memresv_nl_reply_host(struct genl_info *info, u8 cmd)
+static int nl_reply_host(struct genl_info *info, u8 cmd)
 {
 	struct sk_buff *msg;
 	int err;
@@ -413,7 +439,7 @@ static int memresv_nl_reply_host(struct genl_info *info, u8 cmd)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&memresv_lock);
-	err = memresv_nl_fill_host(msg, info->snd_portid, info->snd_seq, cmd);
+	err = nl_fill_host(msg, info->snd_portid, info->snd_seq, cmd, 0);
 	mutex_unlock(&memresv_lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -422,7 +448,7 @@ static int memresv_nl_reply_host(struct genl_info *info, u8 cmd)
 	return genlmsg_reply(msg, info);
 }
 
-static int memresv_nl_resv_new(struct sk_buff *skb, struct genl_info *info)
+static int nl_resv_new(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_settings set = {
 		.buffer = MEMRESV_BUFFER_DEFAULT,
@@ -432,162 +458,181 @@ static int memresv_nl_resv_new(struct sk_buff *skb, struct genl_info *info)
 	};
 	struct memresv_resv *resv;
 	struct cgroup *cgrp;
-	u32 bad = 0;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_STARTUP) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MINIMUM) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MAXIMUM)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "startup, minimum and maximum are required");
+		memresv_err(e, "startup, minimum and maximum are required");
 		return -EINVAL;
 	}
-	memresv_nl_get_settings(info, &set);
-	cgrp = memresv_nl_cgroup(info);
+	nl_get_settings(info, &set);
+	cgrp = nl_cgroup(info, e);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
-	err = memresv_resv_new(cgrp, &set, nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
-			       info->extack, &bad, &resv);
+	err = memresv_resv_new(cgrp, &set,
+			       nla_get_flag(info->attrs[MEMRESV_A_FORCE]), e,
+			       &resv);
 	cgroup_put(cgrp);
-	if (err) {
-		memresv_nl_bad_setting(info, bad);
+	if (err)
 		return err;
-	}
-	err = memresv_nl_reply_resv(info, resv, MEMRESV_CMD_RESV_NEW);
+	err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_NEW);
 	memresv_resv_put(resv);
 	return err;
 }
 
-static int memresv_nl_resv_set(struct sk_buff *skb, struct genl_info *info)
+static int nl_resv_set(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_settings set = {};
 	struct memresv_resv *resv;
-	u32 mask, bad = 0;
+	u32 mask;
 	int err;
 
-	mask = memresv_nl_get_settings(info, &set);
-	resv = memresv_nl_resv(info);
+	if (info->attrs[MEMRESV_A_FORCE]) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[MEMRESV_A_FORCE]);
+		memresv_err(e, "force is for a start: add or restart");
+		return -EINVAL;
+	}
+	mask = nl_get_settings(info, &set);
+	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_set(resv, &set, mask, info->extack, &bad);
-	if (err)
-		memresv_nl_bad_setting(info, bad);
-	else
-		err = memresv_nl_reply_resv(info, resv, MEMRESV_CMD_RESV_SET);
+	err = memresv_resv_set(resv, &set, mask, e);
+	if (!err)
+		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_SET);
 	memresv_resv_put(resv);
 	return err;
 }
 
-static int memresv_nl_resv_del(struct sk_buff *skb, struct genl_info *info)
+static int nl_resv_del(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
 	int err;
 
-	resv = memresv_nl_resv(info);
+	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_del(resv, info->extack);
+	err = memresv_resv_del(resv, e);
 	memresv_resv_put(resv);
 	return err;
 }
 
-static int memresv_nl_resv_restart(struct sk_buff *skb, struct genl_info *info)
+static int nl_resv_restart(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
 	int err;
 
-	resv = memresv_nl_resv(info);
+	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
 	err = memresv_resv_restart(resv,
 				   nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
-				   info->extack);
+				   e);
 	if (!err)
-		err = memresv_nl_reply_resv(info, resv,
-					    MEMRESV_CMD_RESV_RESTART);
+		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_RESTART);
 	memresv_resv_put(resv);
 	return err;
 }
 
-static int memresv_nl_resv_ready(struct sk_buff *skb, struct genl_info *info)
+static int nl_resv_ready(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
 	int err;
 
-	resv = memresv_nl_resv(info);
+	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_ready(resv, info->extack);
+	err = memresv_resv_ready(resv, e);
 	if (!err)
-		err = memresv_nl_reply_resv(info, resv, MEMRESV_CMD_RESV_READY);
+		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_READY);
 	memresv_resv_put(resv);
 	return err;
 }
 
-static int memresv_nl_resv_get(struct sk_buff *skb, struct genl_info *info)
+static int nl_resv_get(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
 	int err;
 
-	resv = memresv_nl_resv(info);
+	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_nl_reply_resv(info, resv, MEMRESV_CMD_RESV_GET);
+	err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_GET);
 	memresv_resv_put(resv);
 	return err;
+}
+
+/**
+ * struct nl_dump - where a RESV_GET dump goes on (in cb->ctx)
+ * @next: the cgroup id to resume from: a stable key, whatever comes or goes
+ * @done: the last part was sent
+ */
+struct nl_dump {
+	u64 next;
+	bool done;
+};
+
+/* Every entry fits an empty part, whatever its path. */
+static int nl_resv_dump_start(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct nl_dump) > sizeof(cb->ctx));
+	cb->min_dump_alloc = NLMSG_HDRLEN + NL_RESV_SIZE;
+	return 0;
 }
 
 /*
- * Dumps resume from the next cgroup id (cb->args[0]), a stable key, and are
- * flagged NLM_F_DUMP_INTR when reservations came or went in between.
+ * Parts are flagged NLM_F_DUMP_INTR when reservations came or went in
+ * between; reservations outside the reader's cgroup namespace are left out.
  */
-static int memresv_nl_resv_dump(struct sk_buff *skb,
-				struct netlink_callback *cb)
+static int nl_resv_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
 	struct memresv_resv *resv;
 	int err = 0;
 
-	if (cb->args[0] == ULONG_MAX)
+	if (ctx->done)
 		return 0;
 	mutex_lock(&memresv_lock);
-	cb->seq = memresv_ledger.gen;
-	for (resv = memresv_resv_from(cb->args[0]); resv;
+	cb->seq = memresv_ledger_gen();
+	for (resv = memresv_resv_from(ctx->next); resv;
 	     resv = memresv_resv_next(resv)) {
-		err = memresv_nl_fill_resv(skb, resv,
-					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					   MEMRESV_CMD_RESV_GET, 0, 0, cb);
+		if (memresv_cgfs_path(resv->cg.cgrp, nl_path, sizeof(nl_path),
+				      true))
+			continue;
+		err = nl_fill_resv(skb, resv, nl_path,
+				   NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				   MEMRESV_CMD_RESV_GET, cb);
 		if (err) {
 			/* Resume at the reservation that did not fit. */
-			cb->args[0] = resv->id;
+			ctx->next = resv->id;
 			break;
 		}
 	}
 	mutex_unlock(&memresv_lock);
 	if (err)
 		return skb->len ? skb->len : err;
-	cb->args[0] = ULONG_MAX;
+	ctx->done = true;
 	return skb->len;
 }
 
-static int memresv_nl_host_get(struct sk_buff *skb, struct genl_info *info)
+static int nl_host_get(struct genl_info *info, struct memresv_err *e)
 {
-	return memresv_nl_reply_host(info, MEMRESV_CMD_HOST_GET);
+	return nl_reply_host(info, MEMRESV_CMD_HOST_GET);
 }
 
-static int memresv_nl_host_set(struct sk_buff *skb, struct genl_info *info)
+static int nl_host_set(struct genl_info *info, struct memresv_err *e)
 {
 	struct nlattr **tb = info->attrs;
 	struct memresv_host_update upd = {};
 	int err;
 
 	if (tb[MEMRESV_A_HOST_RESERVE]) {
-		upd.reserve = PAGE_ALIGN(nla_get_u64(tb[MEMRESV_A_HOST_RESERVE]));
+		upd.reserve = nl_get_size(tb[MEMRESV_A_HOST_RESERVE]);
 		upd.mask |= MEMRESV_HOST_RESERVE;
 	}
 	if (tb[MEMRESV_A_HOST_PAGING_LIMIT]) {
-		upd.paging_limit =
-			PAGE_ALIGN(nla_get_u64(tb[MEMRESV_A_HOST_PAGING_LIMIT]));
+		upd.paging_limit = nl_get_size(tb[MEMRESV_A_HOST_PAGING_LIMIT]);
 		upd.mask |= MEMRESV_HOST_PAGING_LIMIT;
 	}
 	if (tb[MEMRESV_A_HOST_PERIOD_MS]) {
@@ -599,139 +644,155 @@ static int memresv_nl_host_set(struct sk_buff *skb, struct genl_info *info)
 		upd.mask |= MEMRESV_HOST_PAGING_MAX;
 	}
 	if (!upd.mask) {
-		NL_SET_ERR_MSG(info->extack, "nothing to set");
+		memresv_err(e, "nothing to set");
 		return -EINVAL;
 	}
-	err = memresv_ledger_set(&upd, info->extack);
+	err = memresv_host_set(&upd, e);
 	if (err)
 		return err;
-	if (upd.mask & MEMRESV_HOST_PERIOD)
-		memresv_resv_kick();
-	return memresv_nl_reply_host(info, MEMRESV_CMD_HOST_SET);
+	return nl_reply_host(info, MEMRESV_CMD_HOST_SET);
 }
 
-static int memresv_nl_place(struct sk_buff *skb, struct genl_info *info)
+/* A rating of this host, appended to the host snapshot it was made on. */
+static int nl_fill_place(struct sk_buff *msg, struct genl_info *info,
+			 const struct memresv_request *req, u8 policy)
 {
-	struct nlattr **tb = info->attrs;
 	struct memresv_host_figures fig;
 	struct memresv_rating rating;
-	struct memresv_request req;
-	enum memresv_place_policy policy = MEMRESV_POLICY_MINIMUM;
+	int err;
+
+	mutex_lock(&memresv_lock);
+	memresv_ledger_figures(&fig);
+	memresv_policy_rate(&fig, req, policy, &rating);
+	err = nl_fill_host(msg, info->snd_portid, info->snd_seq,
+			   MEMRESV_CMD_PLACE, 0);
+	mutex_unlock(&memresv_lock);
+	if (err)
+		return err;
+	if (nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, policy) ||
+	    nla_put_u8(msg, MEMRESV_A_PLACE_FIT, rating.fit) ||
+	    nla_put_u32(msg, MEMRESV_A_PLACE_STARS, rating.stars) ||
+	    nla_put_string(msg, MEMRESV_A_PLACE_REASON, rating.reason))
+		return -EMSGSIZE;
+	nlmsg_end(msg, nlmsg_hdr(msg));
+	return 0;
+}
+
+static int nl_place(struct genl_info *info, struct memresv_err *e)
+{
+	struct nlattr **tb = info->attrs;
+	struct memresv_request req = { .paging_allowed = true };
+	u8 policy = MEMRESV_POLICY_MINIMUM;
 	struct sk_buff *msg;
-	u32 bad = 0;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_STARTUP) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MINIMUM) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MAXIMUM)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "startup, minimum and maximum are required");
+		memresv_err(e, "startup, minimum and maximum are required");
 		return -EINVAL;
 	}
-	req.startup = memresv_nl_get_size(tb[MEMRESV_A_STARTUP]);
-	req.minimum = memresv_nl_get_size(tb[MEMRESV_A_MINIMUM]);
-	req.maximum = memresv_nl_get_size(tb[MEMRESV_A_MAXIMUM]);
-	req.paging_allowed = true;
-	err = memresv_resv_check_sizes(req.startup, req.minimum, req.maximum,
-				       info->extack, &bad);
-	if (err) {
-		memresv_nl_bad_setting(info, bad);
-		return err;
+	req.startup = nl_get_size(tb[MEMRESV_A_STARTUP]);
+	req.minimum = nl_get_size(tb[MEMRESV_A_MINIMUM]);
+	req.maximum = nl_get_size(tb[MEMRESV_A_MAXIMUM]);
+	if (req.minimum > req.startup) {
+		memresv_err_bad(e, MEMRESV_SET_STARTUP,
+				"startup is below minimum");
+		return -EINVAL;
+	}
+	if (req.startup > req.maximum) {
+		memresv_err_bad(e, MEMRESV_SET_MAXIMUM,
+				"maximum is below startup");
+		return -EINVAL;
 	}
 	if (tb[MEMRESV_A_PLACE_POLICY])
 		policy = nla_get_u8(tb[MEMRESV_A_PLACE_POLICY]);
-
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&memresv_lock);
-	memresv_ledger_figures(&fig, NULL);
-	memresv_policy_rate(&fig, &req, policy, &rating);
-	err = memresv_nl_fill_host(msg, info->snd_portid, info->snd_seq,
-				   MEMRESV_CMD_PLACE);
-	mutex_unlock(&memresv_lock);
-	if (err)
-		goto free;
-	/* Append the rating to the host snapshot it was made on. */
-	err = -EMSGSIZE;
-	if (nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, policy) ||
-	    nla_put_u8(msg, MEMRESV_A_PLACE_FIT, rating.fit) ||
-	    nla_put_u32(msg, MEMRESV_A_PLACE_STARS, rating.stars) ||
-	    nla_put_string(msg, MEMRESV_A_PLACE_REASON, rating.reason))
-		goto free;
-	nlmsg_end(msg, nlmsg_hdr(msg));
+	err = nl_fill_place(msg, info, &req, policy);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
 	return genlmsg_reply(msg, info);
-free:
-	nlmsg_free(msg);
-	return err;
 }
 
-static const struct genl_ops memresv_nl_ops[] = {
-	{
-		.cmd = MEMRESV_CMD_RESV_NEW,
-		.doit = memresv_nl_resv_new,
-		.policy = memresv_new_policy,
-		.maxattr = MEMRESV_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = MEMRESV_CMD_RESV_SET,
-		.doit = memresv_nl_resv_set,
-		.policy = memresv_set_policy,
-		.maxattr = MEMRESV_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = MEMRESV_CMD_RESV_DEL,
-		.doit = memresv_nl_resv_del,
-		.policy = memresv_id_policy,
-		.maxattr = MEMRESV_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = MEMRESV_CMD_RESV_GET,
-		.doit = memresv_nl_resv_get,
-		.dumpit = memresv_nl_resv_dump,
-		.policy = memresv_id_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
-	{
-		.cmd = MEMRESV_CMD_RESV_RESTART,
-		.doit = memresv_nl_resv_restart,
-		.policy = memresv_restart_policy,
-		.maxattr = MEMRESV_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = MEMRESV_CMD_RESV_READY,
-		.doit = memresv_nl_resv_ready,
-		.policy = memresv_id_policy,
-		.maxattr = MEMRESV_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = MEMRESV_CMD_HOST_GET,
-		.doit = memresv_nl_host_get,
-		.policy = memresv_empty_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
-	{
-		.cmd = MEMRESV_CMD_HOST_SET,
-		.doit = memresv_nl_host_set,
-		.policy = memresv_host_set_policy,
-		.maxattr = MEMRESV_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = MEMRESV_CMD_PLACE,
-		.doit = memresv_nl_place,
-		.policy = memresv_place_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
+/**
+ * struct nl_cmd - what the family does with a command
+ * @doit: the handler; a refusal says why in its struct memresv_err
+ * @change: changes reservations or the host: needs CAP_SYS_ADMIN
+ */
+struct nl_cmd {
+	int (*doit)(struct genl_info *info, struct memresv_err *e);
+	bool change;
 };
 
-static const struct genl_multicast_group memresv_nl_mcgrps[] = {
-	[MEMRESV_NLGRP_MONITOR] = { .name = MEMRESV_MCGRP_MONITOR },
+static const struct nl_cmd nl_cmds[] = {
+	[MEMRESV_CMD_RESV_NEW] = { nl_resv_new, true },
+	[MEMRESV_CMD_RESV_SET] = { nl_resv_set, true },
+	[MEMRESV_CMD_RESV_DEL] = { nl_resv_del, true },
+	[MEMRESV_CMD_RESV_GET] = { nl_resv_get, false },
+	[MEMRESV_CMD_RESV_RESTART] = { nl_resv_restart, true },
+	[MEMRESV_CMD_RESV_READY] = { nl_resv_ready, true },
+	[MEMRESV_CMD_HOST_GET] = { nl_host_get, false },
+	[MEMRESV_CMD_HOST_SET] = { nl_host_set, true },
+	[MEMRESV_CMD_PLACE] = { nl_place, false },
+};
+
+/*
+ * Every command goes through here: the privilege check, the handler, and
+ * the reason of a refusal (or the warning of a success) into the ACK.
+ */
+static int nl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct nl_cmd *cmd = &nl_cmds[info->genlhdr->cmd];
+	struct memresv_err e = {};
+	int err;
+
+	if (cmd->change && !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changes need CAP_SYS_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	err = cmd->doit(info, &e);
+	if (err)
+		nl_bad_setting(info, e.bad);
+	return nl_answer(skb, info, err, &e);
+}
+
+#define NL_OP(c, p)					\
+	{						\
+		.cmd = (c),				\
+		.doit = nl_doit,			\
+		.policy = (p),				\
+		.maxattr = MEMRESV_A_MAX,		\
+	}
+
+static const struct genl_ops nl_ops[] = {
+	NL_OP(MEMRESV_CMD_RESV_NEW, nl_resv_policy),
+	NL_OP(MEMRESV_CMD_RESV_SET, nl_resv_policy),
+	NL_OP(MEMRESV_CMD_RESV_DEL, nl_id_policy),
+	{
+		.cmd = MEMRESV_CMD_RESV_GET,
+		.doit = nl_doit,
+		.start = nl_resv_dump_start,
+		.dumpit = nl_resv_dump,
+		.policy = nl_id_policy,
+		.maxattr = MEMRESV_A_MAX,
+	},
+	NL_OP(MEMRESV_CMD_RESV_RESTART, nl_restart_policy),
+	NL_OP(MEMRESV_CMD_RESV_READY, nl_id_policy),
+	NL_OP(MEMRESV_CMD_HOST_GET, nl_empty_policy),
+	NL_OP(MEMRESV_CMD_HOST_SET, nl_host_set_policy),
+	NL_OP(MEMRESV_CMD_PLACE, nl_place_policy),
+};
+
+static const struct genl_multicast_group nl_mcgrps[] = {
+	[NLGRP_MONITOR] = {
+		.name = MEMRESV_MCGRP_MONITOR,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
 };
 
 static struct genl_family memresv_family __ro_after_init = {
@@ -739,111 +800,94 @@ static struct genl_family memresv_family __ro_after_init = {
 	.version = MEMRESV_GENL_VERSION,
 	.maxattr = MEMRESV_A_MAX,
 	.module = THIS_MODULE,
-	.ops = memresv_nl_ops,
-	.n_ops = ARRAY_SIZE(memresv_nl_ops),
-	.mcgrps = memresv_nl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(memresv_nl_mcgrps),
+	.ops = nl_ops,
+	.n_ops = ARRAY_SIZE(nl_ops),
+	.mcgrps = nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nl_mcgrps),
 	/* Handlers block in reclaim: do not serialise every family on them. */
 	.parallel_ops = true,
 };
 
-static struct sk_buff *memresv_nl_event_new(void)
+/* What an admission-refused event says, in words and numbers. */
+static int nl_put_refusal(struct sk_buff *skb, const struct memresv_notice *ev)
 {
-	if (!genl_has_listeners(&memresv_family, &init_net,
-				MEMRESV_NLGRP_MONITOR))
-		return NULL;
-	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	const struct memresv_host_figures *fig = ev->fig;
+	u64 free = fig->capacity > fig->assigned ?
+		   fig->capacity - fig->assigned : 0;
+	u64 tier = fig->paging_limit > fig->paging_used ?
+		   fig->paging_limit - fig->paging_used : 0;
+	struct memresv_err msg = {};
+
+	memresv_err(&msg, "startup %llu MiB does not fit: free %llu, reclaimable %llu, %s%llu MiB",
+		    ev->req->startup >> 20, free >> 20, fig->reclaimable >> 20,
+		    ev->req->paging_allowed ? "tier " : "no paging, tier ",
+		    tier >> 20);
+	if (nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(ev->cgrp)) ||
+	    nl_put_u64(skb, MEMRESV_A_STARTUP, ev->req->startup) ||
+	    nl_put_u64(skb, MEMRESV_A_MINIMUM, ev->req->minimum) ||
+	    nl_put_u64(skb, MEMRESV_A_MAXIMUM, ev->req->maximum) ||
+	    nla_put_string(skb, MEMRESV_A_MESSAGE, msg.msg))
+		return -EMSGSIZE;
+	return 0;
 }
 
-static void memresv_nl_event_send(struct sk_buff *skb, int err)
+/* What a warning event says; the ancestor's path is in nl_path. */
+static int nl_put_warning(struct sk_buff *skb, const struct memresv_notice *ev)
 {
-	if (err) {
+	struct memresv_err msg = {};
+
+	memresv_err(&msg, "guarantee %llu MiB capped by memory.min %llu MiB of '%s'",
+		    ev->resv->guarantee >> 20, ev->ancestor_min >> 20, nl_path);
+	return nla_put_string(skb, MEMRESV_A_MESSAGE, msg.msg);
+}
+
+/* The body of an event's message; memresv_lock held. */
+static int nl_put_event(struct sk_buff *skb, const struct memresv_notice *ev)
+{
+	struct cgroup *cgrp = ev->resv ? ev->resv->cg.cgrp : ev->cgrp;
+	int err = 0;
+
+	if (!cgrp)
+		return nl_put_host(skb);
+	/* Listeners are host administrators: paths from the cgroup2 root. */
+	if (memresv_cgfs_path(cgrp, nl_path, sizeof(nl_path), false) ||
+	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path))
+		return -EMSGSIZE;
+	if (ev->resv)
+		err = nl_put_resv(skb, ev->resv);
+	if (!err && ev->event == MEMRESV_EVENT_ADMISSION_REFUSED)
+		err = nl_put_refusal(skb, ev);
+	if (!err && ev->ancestor) {
+		err = memresv_cgfs_path(ev->ancestor, nl_path, sizeof(nl_path),
+					false);
+		if (!err)
+			err = nl_put_warning(skb, ev);
+	}
+	return err;
+}
+
+/* The monitor group's sink for every event of the core. */
+static void nl_event(const struct memresv_notice *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	lockdep_assert_held(&memresv_lock);
+	if (!genl_has_listeners(&memresv_family, &init_net, NLGRP_MONITOR))
+		return;
+	skb = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &memresv_family, 0, MEMRESV_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u8(skb, MEMRESV_A_EVENT, ev->event) ||
+	    (ev->reason && nla_put_u8(skb, MEMRESV_A_REASON, ev->reason)) ||
+	    nl_put_event(skb, ev)) {
 		nlmsg_free(skb);
 		return;
 	}
-	genlmsg_multicast(&memresv_family, skb, 0, MEMRESV_NLGRP_MONITOR,
-			  GFP_KERNEL);
-}
-
-/**
- * memresv_nl_notify_resv() - tell the monitor group about a reservation
- * @resv: the reservation
- * @event: enum memresv_event
- * @reason: enum memresv_reason
- *
- * Caller holds memresv_lock, so the message is one consistent snapshot.
- */
-void memresv_nl_notify_resv(struct memresv_resv *resv, u8 event, u8 reason)
-{
-	struct sk_buff *skb = memresv_nl_event_new();
-
-	if (!skb)
-		return;
-	memresv_nl_event_send(skb, memresv_nl_fill_resv(skb, resv, 0, 0, 0,
-							MEMRESV_CMD_EVENT, event,
-							reason, NULL));
-}
-
-/**
- * memresv_nl_notify_msg() - a notification with a message
- * @cgrp: the group it is about
- * @resv: its reservation, or NULL (admission refused)
- * @event: enum memresv_event
- * @msg: what happened, for people
- *
- * Caller holds memresv_lock.
- */
-void memresv_nl_notify_msg(struct cgroup *cgrp, struct memresv_resv *resv,
-			   u8 event, const char *msg)
-{
-	struct sk_buff *skb = memresv_nl_event_new();
-	void *hdr;
-	int err = -EMSGSIZE;
-
-	if (!skb)
-		return;
-	if (resv) {
-		err = memresv_nl_fill_resv(skb, resv, 0, 0, 0,
-					   MEMRESV_CMD_EVENT, event, 0, NULL);
-		if (err)
-			goto out;
-		err = -EMSGSIZE;
-		if (nla_put_string(skb, MEMRESV_A_MESSAGE, msg))
-			goto out;
-		nlmsg_end(skb, nlmsg_hdr(skb));
-		err = 0;
-		goto out;
-	}
-	hdr = genlmsg_put(skb, 0, 0, &memresv_family, 0, MEMRESV_CMD_EVENT);
-	if (!hdr)
-		goto out;
-	if (nla_put_u8(skb, MEMRESV_A_EVENT, event) ||
-	    nla_put_string(skb, MEMRESV_A_CGROUP,
-			   memresv_resv_path(cgrp, memresv_nl_path,
-					     sizeof(memresv_nl_path))) ||
-	    memresv_nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)) ||
-	    nla_put_string(skb, MEMRESV_A_MESSAGE, msg)) {
-		genlmsg_cancel(skb, hdr);
-		goto out;
-	}
 	genlmsg_end(skb, hdr);
-	err = 0;
-out:
-	memresv_nl_event_send(skb, err);
-}
-
-/**
- * memresv_nl_notify_host() - tell the monitor group the host settings moved
- *
- * Caller holds memresv_lock.
- */
-void memresv_nl_notify_host(void)
-{
-	struct sk_buff *skb = memresv_nl_event_new();
-
-	if (skb)
-		memresv_nl_event_send(skb, memresv_nl_fill_host(skb, 0, 0,
-								MEMRESV_CMD_EVENT));
+	genlmsg_multicast(&memresv_family, skb, 0, NLGRP_MONITOR, GFP_KERNEL);
 }
 
 /**
@@ -853,13 +897,21 @@ void memresv_nl_notify_host(void)
  */
 int memresv_nl_init(void)
 {
-	return genl_register_family(&memresv_family);
+	int err;
+
+	err = genl_register_family(&memresv_family);
+	if (!err)
+		memresv_notify_set(nl_event);
+	return err;
 }
 
 /**
- * memresv_nl_exit() - unregister the family
+ * memresv_nl_exit() - stop the events, unregister the family
+ *
+ * Unregistering waits for the requests in flight and lets no new one in.
  */
 void memresv_nl_exit(void)
 {
+	memresv_notify_set(NULL);
 	genl_unregister_family(&memresv_family);
 }

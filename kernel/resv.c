@@ -2,11 +2,19 @@
 /*
  * memresv: reservations — admission, changes, start-up phase, lifetime.
  *
- * Locking: memresv_lock guards the ledger, the table and every
- * reservation's settings and derived values, and is held only for
- * bookkeeping.  resv->io_lock serialises everything that writes one group's
- * files and is taken before memresv_lock.  Limits are computed under
- * memresv_lock and written after dropping it.
+ * Locking (the whole order is in Documentation/design.rst): memresv_lock
+ * guards the ledger, the table and every reservation's settings and
+ * derived values, and is held only for bookkeeping.  resv->io_lock
+ * serialises everything that writes one group's files and is taken before
+ * memresv_lock.  Limits are computed under memresv_lock and written after
+ * dropping it.  A request takes both with resv_lock(), which refuses a
+ * reservation that was removed meanwhile.
+ *
+ * The guarantee only ever grows through a check against the capacity left
+ * (memresv_ledger_unguaranteed()): at admission, and when a change raises
+ * the minimum.  While starting, the guarantee is the physical part of
+ * startup and never below the minimum, so the end of start-up only lowers
+ * it.
  *
  * Lifetime: the table holds a reference on each reservation, and each
  * reservation a reference on its cgroup and on the cgroup's memory css.  A
@@ -18,10 +26,12 @@
  * reservation 24 bytes (cgroup ids are sparse, which leaves an xarray's
  * nodes mostly empty).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cgroup.h>
 #include <linux/jiffies.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
-#include <linux/netlink.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -29,31 +39,38 @@
 
 #include <linux/memresv.h>
 
-#include "balancer.h"
 #include "cgfs.h"
+#include "err.h"
 #include "ledger.h"
-#include "netlink.h"
+#include "notify.h"
 #include "policy.h"
 #include "resv.h"
 
-static struct rb_root memresv_resvs = RB_ROOT;
-static struct kmem_cache *memresv_resv_cache;
+static struct rb_root resvs = RB_ROOT;
+static struct kmem_cache *resv_cache;
 struct workqueue_struct *memresv_wq;
-static struct delayed_work memresv_tick_work;
-static bool memresv_unloading;
+/* memresv_lock */
+static bool resv_stopped;
 
-static void memresv_resv_release(struct kref *ref)
+static void resv_release(struct kref *ref)
 {
 	struct memresv_resv *resv = container_of(ref, struct memresv_resv, ref);
 
-	memresv_cgfs_forget(resv->cgrp);
-	memresv_cgfs_memcg_put(resv->memcg);
-	cgroup_put(resv->cgrp);
+	memresv_cgfs_release(&resv->cg);
 	mutex_destroy(&resv->io_lock);
-	kmem_cache_free(memresv_resv_cache, resv);
+	kmem_cache_free(resv_cache, resv);
 }
 
-static int memresv_resv_cmp(const void *key, const struct rb_node *node)
+/**
+ * memresv_resv_put() - drop a reference on a reservation
+ * @resv: the reservation
+ */
+void memresv_resv_put(struct memresv_resv *resv)
+{
+	kref_put(&resv->ref, resv_release);
+}
+
+static int resv_cmp(const void *key, const struct rb_node *node)
 {
 	u64 id = *(const u64 *)key;
 	u64 other = rb_entry(node, struct memresv_resv, node)->id;
@@ -61,25 +78,19 @@ static int memresv_resv_cmp(const void *key, const struct rb_node *node)
 	return id < other ? -1 : id > other;
 }
 
-static bool memresv_resv_less(struct rb_node *a, const struct rb_node *b)
+static bool resv_less(struct rb_node *a, const struct rb_node *b)
 {
 	return rb_entry(a, struct memresv_resv, node)->id <
 	       rb_entry(b, struct memresv_resv, node)->id;
 }
 
-/**
- * memresv_resv_lookup() - the reservation of a cgroup id
- * @id: the cgroup id
- *
- * Caller holds memresv_lock.
- *
- * Return: the reservation, or NULL.
- */
-struct memresv_resv *memresv_resv_lookup(u64 id)
+/* The reservation of a cgroup id, or NULL; memresv_lock held. */
+static struct memresv_resv *resv_lookup(u64 id)
 {
-	struct rb_node *node = rb_find(&id, &memresv_resvs, memresv_resv_cmp);
+	struct rb_node *node;
 
 	lockdep_assert_held(&memresv_lock);
+	node = rb_find(&id, &resvs, resv_cmp);
 	return node ? rb_entry(node, struct memresv_resv, node) : NULL;
 }
 
@@ -93,7 +104,7 @@ struct memresv_resv *memresv_resv_lookup(u64 id)
  */
 struct memresv_resv *memresv_resv_from(u64 id)
 {
-	struct rb_node *node = memresv_resvs.rb_node;
+	struct rb_node *node = resvs.rb_node;
 	struct memresv_resv *resv, *found = NULL;
 
 	lockdep_assert_held(&memresv_lock);
@@ -119,39 +130,68 @@ struct memresv_resv *memresv_resv_from(u64 id)
  */
 struct memresv_resv *memresv_resv_next(const struct memresv_resv *resv)
 {
-	struct rb_node *node = rb_next(&resv->node);
+	struct rb_node *node;
 
+	lockdep_assert_held(&memresv_lock);
+	node = rb_next(&resv->node);
 	return node ? rb_entry(node, struct memresv_resv, node) : NULL;
 }
 
 /**
- * memresv_resv_put() - drop a reference on a reservation
- * @resv: the reservation
+ * memresv_resv_verify() - check the ledger, recounting it if asked to
+ *
+ * Caller holds memresv_lock.
  */
-void memresv_resv_put(struct memresv_resv *resv)
+void memresv_resv_verify(void)
 {
-	kref_put(&resv->ref, memresv_resv_release);
+	struct memresv_ledger_sums sums = {};
+	struct memresv_resv *resv;
+
+	lockdep_assert_held(&memresv_lock);
+	if (!memresv_ledger_recounting()) {
+		memresv_ledger_verify(NULL);
+		return;
+	}
+	for (resv = memresv_resv_from(0); resv;
+	     resv = memresv_resv_next(resv)) {
+		WARN_ON_ONCE(resv->guarantee > resv->target);
+		WARN_ON_ONCE(resv->state != MEMRESV_STATE_RUNNING &&
+			     resv->guarantee < resv->set.minimum);
+		sums.guaranteed += resv->guarantee;
+		sums.assigned += resv->target;
+		sums.paging_used += resv->grant;
+		sums.nr++;
+	}
+	memresv_ledger_verify(&sums);
 }
 
-/**
- * memresv_resv_path() - a group's path as memresv names it
- * @cgrp: the group
- * @buf: room for the path
- * @len: size of @buf
- *
- * Return: the path relative to the cgroup2 root (no leading '/'), in @buf.
+/*
+ * Take @resv's locks, io_lock then memresv_lock.  Return: 0, or -ENOENT
+ * (nothing held) when the reservation was removed meanwhile.
  */
-char *memresv_resv_path(struct cgroup *cgrp, char *buf, size_t len)
+static int resv_lock(struct memresv_resv *resv, struct memresv_err *e)
 {
-	if (cgroup_path(cgrp, buf, len) < 0)
-		strscpy(buf, "?", len);
-	return buf[0] == '/' && buf[1] ? buf + 1 : buf;
+	mutex_lock(&resv->io_lock);
+	mutex_lock(&memresv_lock);
+	if (!resv->removed)
+		return 0;
+	mutex_unlock(&memresv_lock);
+	mutex_unlock(&resv->io_lock);
+	memresv_err(e, "the reservation was removed");
+	return -ENOENT;
+}
+
+static void resv_unlock(struct memresv_resv *resv)
+{
+	mutex_unlock(&memresv_lock);
+	mutex_unlock(&resv->io_lock);
 }
 
 /* What the files should hold now; memresv_lock held. */
-static void memresv_resv_limits(const struct memresv_resv *resv,
-				struct memresv_limits *lim)
+static void resv_limits(const struct memresv_resv *resv,
+			struct memresv_limits *lim)
 {
+	lockdep_assert_held(&memresv_lock);
 	lim->min = resv->guarantee;
 	lim->high = resv->target;
 	lim->max = resv->set.maximum;
@@ -171,7 +211,7 @@ static void memresv_resv_limits(const struct memresv_resv *resv,
 }
 
 /* Bring the files in line with the ledger; io_lock held. */
-static int memresv_resv_apply(struct memresv_resv *resv)
+static int resv_apply(struct memresv_resv *resv)
 {
 	struct memresv_limits want;
 	int err;
@@ -182,26 +222,25 @@ static int memresv_resv_apply(struct memresv_resv *resv)
 		mutex_unlock(&memresv_lock);
 		return 0;
 	}
-	memresv_resv_limits(resv, &want);
+	resv_limits(resv, &want);
 	mutex_unlock(&memresv_lock);
-	err = memresv_cgfs_apply(resv->cgrp, resv->memcg, &want,
-				 &resv->applied, resv->saved.have_swap);
+	err = memresv_cgfs_apply(&resv->cg, &want);
 	/* The tick tries again (e.g. usage not yet under a lower maximum). */
-	WRITE_ONCE(resv->retry, err && err != -ENOENT && err != -ENODEV);
+	WRITE_ONCE(resv->retry, err && !memresv_cgfs_gone(&resv->cg));
 	return err;
 }
 
-static void memresv_resv_apply_work(struct work_struct *work)
+static void resv_apply_work(struct work_struct *work)
 {
 	struct memresv_resv *resv =
 		container_of(work, struct memresv_resv, apply_work);
 	int err;
 
 	mutex_lock(&resv->io_lock);
-	err = memresv_resv_apply(resv);
+	err = resv_apply(resv);
 	mutex_unlock(&resv->io_lock);
-	if (err && err != -ENOENT && err != -ENODEV)
-		pr_warn_ratelimited("memresv: cgroup %llu: cannot apply limits: %d\n",
+	if (READ_ONCE(resv->retry))
+		pr_warn_ratelimited("cgroup %llu: cannot apply limits: %d\n",
 				    resv->id, err);
 	memresv_resv_put(resv);
 }
@@ -230,49 +269,40 @@ u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv)
 {
 	unsigned long end, secs = resv->set.window;
 
+	lockdep_assert_held(&memresv_lock);
 	if (resv->state == MEMRESV_STATE_RUNNING)
 		return 0;
 	if (resv->state == MEMRESV_STATE_PAGING)
-		secs = min_t(unsigned long, secs, memresv_ledger.paging_max);
+		secs = min_t(unsigned long, secs, memresv_ledger_paging_max());
 	end = resv->phase_start + secs * HZ;
 	return time_before(jiffies, end) ? jiffies_to_msecs(end - jiffies) : 0;
 }
 
 /*
  * Targets are whole pages (memory.high holds no less), so a target within a
- * page of demand plus buffer covers it.
+ * page of demand plus buffer covers it.  memresv_lock held.
  */
-static void memresv_resv_status(struct memresv_resv *resv)
+static void resv_status(struct memresv_resv *resv)
 {
 	resv->status = memresv_policy_status(resv->target + PAGE_SIZE - 1,
-					     resv->demand,
-					     resv->set.buffer,
+					     resv->demand, resv->set.buffer,
 					     resv->state == MEMRESV_STATE_PAGING);
 }
 
-/**
- * memresv_resv_account() - change guarantee, target and grant
- * @resv: the reservation
- * @guarantee: new guarantee
- * @target: new target
- * @grant: new swap tier grant
- *
- * Keeps the ledger's sums and the status in step.  Caller holds
- * memresv_lock.
- */
-void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
-			  u64 target, u64 grant)
+/* New guarantee, target and grant, with the ledger and status in step. */
+static void resv_account(struct memresv_resv *resv, u64 guarantee,
+			 u64 target, u64 grant)
 {
-	if (guarantee != resv->guarantee || target != resv->target ||
-	    grant != resv->grant)
-		memresv_ledger_touch();
-	memresv_ledger.guaranteed += guarantee - resv->guarantee;
-	memresv_ledger.assigned += target - resv->target;
-	memresv_ledger.paging_used += grant - resv->grant;
+	struct memresv_ledger_entry old = {
+		resv->guarantee, resv->target, resv->grant,
+	};
+	struct memresv_ledger_entry new = { guarantee, target, grant };
+
+	memresv_ledger_account(&old, &new);
 	resv->guarantee = guarantee;
 	resv->target = target;
 	resv->grant = grant;
-	memresv_resv_status(resv);
+	resv_status(resv);
 }
 
 /**
@@ -288,15 +318,16 @@ void memresv_resv_retarget(struct memresv_resv *resv, u64 target)
 {
 	u8 status = resv->status;
 
+	lockdep_assert_held(&memresv_lock);
 	if (target != resv->target) {
-		memresv_resv_account(resv, resv->guarantee, target, resv->grant);
+		resv_account(resv, resv->guarantee, target, resv->grant);
 		memresv_resv_queue_apply(resv);
 	} else {
-		memresv_resv_status(resv);
+		resv_status(resv);
 	}
 	if (resv->status != status)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
-				       MEMRESV_REASON_NONE);
+		memresv_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+				    MEMRESV_REASON_NONE);
 }
 
 /*
@@ -304,15 +335,17 @@ void memresv_resv_retarget(struct memresv_resv *resv, u64 target)
  * lowest weight first (memresv_policy_reclaim()), and write the lower
  * targets asynchronously.  memresv_lock held.
  */
-static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
+static int resv_reclaim(u64 need, struct memresv_resv *skip)
 {
 	struct memresv_share *shares;
 	struct memresv_resv *resv;
 	size_t n = 0;
 
+	lockdep_assert_held(&memresv_lock);
 	if (!need)
 		return 0;
-	shares = kvmalloc_array(memresv_ledger.nr, sizeof(*shares), GFP_KERNEL);
+	shares = kvmalloc_array(memresv_ledger_nr(), sizeof(*shares),
+				GFP_KERNEL);
 	if (!shares)
 		return -ENOMEM;
 	for (resv = memresv_resv_from(0); resv;
@@ -345,57 +378,34 @@ static int memresv_resv_reclaim(u64 need, struct memresv_resv *skip)
  */
 void memresv_resv_fit_capacity(void)
 {
-	u64 cap = memresv_ledger_capacity();
+	struct memresv_host_figures fig;
 
 	lockdep_assert_held(&memresv_lock);
-	if (memresv_ledger.assigned > cap &&
-	    memresv_resv_reclaim(memresv_ledger.assigned - cap, NULL))
-		pr_warn("memresv: no memory to shrink targets to the capacity\n");
-}
-
-/**
- * memresv_resv_cgroup() - resolve the group a request names
- * @path: path relative to the cgroup2 root, or NULL
- * @id: cgroup id, used when @path is NULL
- * @extack: for the reason of a refusal
- *
- * Return: the group with a reference held, or an ERR_PTR.
- */
-struct cgroup *memresv_resv_cgroup(const char *path, u64 id,
-				   struct netlink_ext_ack *extack)
-{
-	struct cgroup *cgrp;
-
-	cgrp = path ? cgroup_get_from_path(path) : cgroup_get_from_id(id);
-	if (IS_ERR_OR_NULL(cgrp)) {
-		if (path)
-			memresv_nl_errmsg(extack, "no cgroup '%s'", path);
-		else
-			memresv_nl_errmsg(extack, "no cgroup with id %llu", id);
-		return ERR_PTR(-ENOENT);
-	}
-	return cgrp;
+	memresv_ledger_figures(&fig);
+	if (fig.assigned > fig.capacity &&
+	    resv_reclaim(fig.assigned - fig.capacity, NULL))
+		pr_warn("no memory to shrink targets to the capacity\n");
 }
 
 /**
  * memresv_resv_get() - the reservation of a group
  * @cgrp: the group
- * @extack: for the reason of a refusal
+ * @e: why not
  *
  * Return: the reservation with a reference held, or ERR_PTR(-ENOENT).
  */
 struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
-				      struct netlink_ext_ack *extack)
+				      struct memresv_err *e)
 {
 	struct memresv_resv *resv;
 
 	mutex_lock(&memresv_lock);
-	resv = memresv_resv_lookup(cgroup_id(cgrp));
+	resv = resv_lookup(cgroup_id(cgrp));
 	if (resv)
 		kref_get(&resv->ref);
 	mutex_unlock(&memresv_lock);
 	if (!resv) {
-		NL_SET_ERR_MSG(extack, "the cgroup has no reservation");
+		memresv_err(e, "the cgroup has no reservation");
 		return ERR_PTR(-ENOENT);
 	}
 	return resv;
@@ -406,14 +416,15 @@ struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
  * Walks the group's own ancestry and subtree, not the whole table: a
  * typical group is a leaf, so this stays cheap with many reservations.
  */
-static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
+static struct memresv_resv *resv_nested(struct cgroup *cgrp)
 {
 	struct cgroup_subsys_state *css;
 	struct memresv_resv *resv = NULL;
 	struct cgroup *pos;
 
+	lockdep_assert_held(&memresv_lock);
 	for (pos = cgroup_parent(cgrp); pos; pos = cgroup_parent(pos)) {
-		resv = memresv_resv_lookup(cgroup_id(pos));
+		resv = resv_lookup(cgroup_id(pos));
 		if (resv)
 			return resv;
 	}
@@ -421,7 +432,7 @@ static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
 	css_for_each_descendant_pre(css, &cgrp->self) {
 		if (css == &cgrp->self)
 			continue;
-		resv = memresv_resv_lookup(cgroup_id(css->cgroup));
+		resv = resv_lookup(cgroup_id(css->cgroup));
 		if (resv)
 			break;
 	}
@@ -429,80 +440,82 @@ static struct memresv_resv *memresv_resv_nested(struct cgroup *cgrp)
 	return resv;
 }
 
-/**
- * memresv_resv_check_sizes() - minimum <= startup <= maximum
- * @startup: startup size
- * @minimum: minimum size
- * @maximum: maximum size
- * @extack: for the reason of a refusal
- * @bad: set to the MEMRESV_SET_* bit of the size at fault
- *
- * Reservations and placement queries are checked alike.
- *
- * Return: 0 or -EINVAL.
- */
-int memresv_resv_check_sizes(u64 startup, u64 minimum, u64 maximum,
-			     struct netlink_ext_ack *extack, u32 *bad)
+/* @cgrp's path as the requester names it, for a message. */
+static const char *resv_path(struct cgroup *cgrp, char *buf, size_t len)
 {
-	if (minimum > startup) {
-		*bad = MEMRESV_SET_STARTUP;
-		NL_SET_ERR_MSG(extack, "startup is below minimum");
-		return -EINVAL;
-	}
-	if (startup > maximum) {
-		*bad = MEMRESV_SET_MAXIMUM;
-		NL_SET_ERR_MSG(extack, "maximum is below startup");
-		return -EINVAL;
-	}
-	return 0;
+	if (memresv_cgfs_path(cgrp, buf, len, true))
+		strscpy(buf, "?", len);
+	return buf;
 }
 
-/* The settings as a whole; @bad names the setting at fault. */
-static int memresv_resv_validate(const struct memresv_settings *set,
-				 const struct memresv_resv *resv,
-				 struct netlink_ext_ack *extack, u32 *bad)
+/* The settings as a whole: minimum <= startup <= maximum, swap. */
+static int resv_validate(const struct memresv_settings *set,
+			 const struct memresv_resv *resv,
+			 struct memresv_err *e)
 {
-	int err;
-
-	err = memresv_resv_check_sizes(set->startup, set->minimum, set->maximum,
-				       extack, bad);
-	if (err)
-		return err;
-	if (set->swap_max && !resv->saved.have_swap) {
-		*bad = MEMRESV_SET_SWAP_MAX;
-		NL_SET_ERR_MSG(extack,
-			       "swap accounting is off: swap_max must be 0");
+	if (set->minimum > set->startup) {
+		memresv_err_bad(e, MEMRESV_SET_STARTUP,
+				"startup is below minimum");
+		return -EINVAL;
+	}
+	if (set->startup > set->maximum) {
+		memresv_err_bad(e, MEMRESV_SET_MAXIMUM,
+				"maximum is below startup");
+		return -EINVAL;
+	}
+	if (set->swap_max && !resv->cg.have_swap) {
+		memresv_err_bad(e, MEMRESV_SET_SWAP_MAX,
+				"swap accounting is off: swap_max must be 0");
 		return -EOPNOTSUPP;
 	}
 	return 0;
 }
 
-static void memresv_resv_refused(struct cgroup *cgrp,
-				 const struct memresv_request *req,
-				 const struct memresv_host_figures *fig,
-				 struct netlink_ext_ack *extack)
+/* The figures an admission of @resv decides on; memresv_lock held. */
+static void resv_figures(const struct memresv_resv *resv, bool counted,
+			 struct memresv_host_figures *fig)
 {
+	memresv_ledger_figures(fig);
+	if (!counted)
+		return;
+	/* A restart: as if the reservation had been removed first. */
+	fig->guaranteed -= resv->guarantee;
+	fig->assigned -= resv->target;
+	fig->reclaimable -= resv->target - resv->guarantee;
+	fig->paging_used -= resv->grant;
+}
+
+static int resv_refused(struct memresv_resv *resv,
+			const struct memresv_host_figures *fig,
+			const struct memresv_request *req,
+			struct memresv_err *e)
+{
+	struct memresv_notice ev = {
+		.event = MEMRESV_EVENT_ADMISSION_REFUSED,
+		.cgrp = resv->cg.cgrp,
+		.fig = fig,
+		.req = req,
+	};
 	u64 free = fig->capacity > fig->assigned ?
 		   fig->capacity - fig->assigned : 0;
 	u64 tier = fig->paging_limit > fig->paging_used ?
 		   fig->paging_limit - fig->paging_used : 0;
-	char msg[200];
 
-	snprintf(msg, sizeof(msg),
-		 "startup %llu MiB does not fit: %llu MiB free, %llu MiB reclaimable, %llu MiB of the swap tier left%s",
-		 req->startup >> 20, free >> 20, fig->reclaimable >> 20,
-		 tier >> 20, req->paging_allowed ? "" :
-		 " (paging not allowed for this start)");
-	memresv_nl_errmsg(extack, "%s", msg);
-	memresv_nl_notify_msg(cgrp, NULL, MEMRESV_EVENT_ADMISSION_REFUSED, msg);
+	memresv_err(e, "startup %llu MiB does not fit: free %llu, reclaimable %llu, %s%llu MiB",
+		    req->startup >> 20, free >> 20, fig->reclaimable >> 20,
+		    req->paging_allowed ? "tier " : "no paging, tier ",
+		    tier >> 20);
+	memresv_notify(&ev);
+	return -ENOMEM;
 }
 
 /*
- * Admit @resv (left out of the figures) for a start; memresv_lock held.
- * On success the ledger carries its new guarantee, target and grant.
+ * Admit @resv for a start (@counted: it is in the ledger already, a
+ * restart); memresv_lock held.  On success the ledger carries its new
+ * guarantee, target and grant.
  */
-static int memresv_resv_admit(struct memresv_resv *resv, bool paging_allowed,
-			      bool counted, struct netlink_ext_ack *extack)
+static int resv_admit(struct memresv_resv *resv, bool paging_allowed,
+		      bool counted, struct memresv_err *e)
 {
 	struct memresv_host_figures fig;
 	struct memresv_admission adm;
@@ -512,29 +525,27 @@ static int memresv_resv_admit(struct memresv_resv *resv, bool paging_allowed,
 		.maximum = resv->set.maximum,
 		.paging_allowed = paging_allowed,
 	};
+	u64 swap = (u64)get_nr_swap_pages() << PAGE_SHIFT;
 	int err;
 
-	memresv_ledger_figures(&fig, counted ? resv : NULL);
+	lockdep_assert_held(&memresv_lock);
+	resv_figures(resv, counted, &fig);
 	memresv_policy_admit(&fig, &req, &adm);
-	if (adm.fit == MEMRESV_FIT_NONE) {
-		memresv_resv_refused(resv->cgrp, &req, &fig, extack);
+	/* While overcommitted nothing more can be promised. */
+	if (adm.fit == MEMRESV_FIT_NONE ||
+	    fig.guaranteed + adm.physical > fig.capacity)
+		return resv_refused(resv, &fig, &req, e);
+	if (adm.grant > swap) {
+		memresv_err(e, "paging needs %llu MiB of swap, the host has %llu MiB free",
+			    adm.grant >> 20, swap >> 20);
 		return -ENOMEM;
 	}
-	if (adm.grant && ((u64)get_nr_swap_pages() << PAGE_SHIFT) < adm.grant) {
-		memresv_nl_errmsg(extack,
-				  "paging needs %llu MiB of swap, the host has %llu MiB free",
-				  adm.grant >> 20,
-				  ((u64)get_nr_swap_pages() << PAGE_SHIFT) >> 20);
-		return -ENOMEM;
-	}
-	err = memresv_resv_reclaim(adm.reclaim, resv);
+	err = resv_reclaim(adm.reclaim, resv);
 	if (err)
 		return err;
-	memresv_resv_account(resv, adm.physical, adm.physical, adm.grant);
-	memresv_ledger_touch();
 	resv->state = adm.grant ? MEMRESV_STATE_PAGING : MEMRESV_STATE_STARTING;
 	resv->phase_start = jiffies;
-	memresv_resv_status(resv);
+	resv_account(resv, adm.physical, adm.physical, adm.grant);
 	return 0;
 }
 
@@ -544,48 +555,150 @@ static int memresv_resv_admit(struct memresv_resv *resv, bool paging_allowed,
  * with or without memory_recursiveprot.  Warn when an ancestor below the
  * root has less memory.min than this guarantee.
  */
-static void memresv_resv_check_protection(struct memresv_resv *resv,
-					  struct netlink_ext_ack *extack)
+static void resv_check_protection(struct memresv_resv *resv,
+				  struct memresv_err *e)
 {
+	struct memresv_notice ev = {
+		.event = MEMRESV_EVENT_WARNING,
+		.resv = resv,
+	};
+	char path[MEMRESV_ERR_LEN];
 	struct cgroup *pos;
-	char path[128], msg[240];
-	u64 guarantee, min;
+	u64 guarantee;
 
 	mutex_lock(&memresv_lock);
 	guarantee = resv->guarantee;
 	mutex_unlock(&memresv_lock);
-	for (pos = cgroup_parent(resv->cgrp); pos && cgroup_parent(pos);
+	for (pos = cgroup_parent(resv->cg.cgrp); pos && cgroup_parent(pos);
 	     pos = cgroup_parent(pos)) {
-		min = memresv_cgfs_protection(pos);
-		if (min >= guarantee)
+		ev.ancestor_min = memresv_cgfs_protection(pos);
+		if (ev.ancestor_min >= guarantee)
 			continue;
-		snprintf(msg, sizeof(msg),
-			 "memory.min of ancestor '%s' is %llu MiB, below the %llu MiB guarantee: the protection is capped there",
-			 memresv_resv_path(pos, path, sizeof(path)),
-			 min >> 20, guarantee >> 20);
-		memresv_nl_errmsg(extack, "%s", msg);
+		memresv_err(e, "guarantee %llu MiB capped by memory.min %llu MiB of '%s'",
+			    guarantee >> 20, ev.ancestor_min >> 20,
+			    resv_path(pos, path, sizeof(path)));
+		ev.ancestor = pos;
 		mutex_lock(&memresv_lock);
 		if (!resv->removed)
-			memresv_nl_notify_msg(resv->cgrp, resv,
-					      MEMRESV_EVENT_WARNING, msg);
+			memresv_notify(&ev);
 		mutex_unlock(&memresv_lock);
 		return;
 	}
 }
 
 /* Out of the table and the ledger; memresv_lock held. */
-static void memresv_resv_unlink(struct memresv_resv *resv, u8 reason)
+static void resv_unlink(struct memresv_resv *resv, u8 reason)
 {
 	lockdep_assert_held(&memresv_lock);
-	memresv_resv_account(resv, 0, 0, 0);
-	memresv_ledger_touch();
-	rb_erase(&resv->node, &memresv_resvs);
+	resv_account(resv, 0, 0, 0);
+	rb_erase(&resv->node, &resvs);
 	resv->removed = true;
-	memresv_ledger.nr--;
-	memresv_ledger.gen++;
+	memresv_ledger_unlink();
 	if (reason != MEMRESV_REASON_NONE)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_REMOVED, reason);
-	memresv_ledger_verify();
+		memresv_notify_resv(resv, MEMRESV_EVENT_REMOVED, reason);
+	memresv_resv_verify();
+}
+
+/* A new reservation of @cgrp, its files saved; nothing in the ledger. */
+static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
+				       const struct memresv_settings *set,
+				       struct memresv_err *e)
+{
+	struct memresv_sample sample;
+	struct memresv_resv *resv;
+	int err;
+
+	resv = kmem_cache_zalloc(resv_cache, GFP_KERNEL_ACCOUNT);
+	if (!resv)
+		return ERR_PTR(-ENOMEM);
+	err = memresv_cgfs_take(&resv->cg, cgrp, e);
+	if (err) {
+		kmem_cache_free(resv_cache, resv);
+		return ERR_PTR(err);
+	}
+	kref_init(&resv->ref);
+	resv->id = resv->cg.id;
+	resv->set = *set;
+	mutex_init(&resv->io_lock);
+	INIT_WORK(&resv->apply_work, resv_apply_work);
+	/* Throttling and usage from before the reservation are not news. */
+	memresv_cgfs_sample(&resv->cg, &sample);
+	resv->high_events = sample.high_events;
+	resv->usage = memresv_cgfs_usage(&resv->cg);
+	resv->grown_at = jiffies;
+	err = resv_validate(set, resv, e);
+	if (err) {
+		memresv_resv_put(resv);
+		return ERR_PTR(err);
+	}
+	return resv;
+}
+
+/* Admit @resv and link it into the table; both locks held. */
+static int resv_insert(struct memresv_resv *resv, bool force,
+		       struct memresv_err *e)
+{
+	struct memresv_resv *other;
+	char path[MEMRESV_ERR_LEN];
+	bool paging;
+	int err;
+
+	lockdep_assert_held(&memresv_lock);
+	if (resv_stopped) {
+		memresv_err(e, "memresv is being unloaded");
+		return -ESHUTDOWN;
+	}
+	if (memresv_cgfs_gone(&resv->cg)) {
+		memresv_err(e, "the cgroup was removed");
+		return -ENOENT;
+	}
+	if (resv_lookup(resv->id)) {
+		memresv_err(e, "the cgroup already has a reservation");
+		return -EEXIST;
+	}
+	other = resv_nested(resv->cg.cgrp);
+	if (other) {
+		memresv_err(e, "reservations cannot nest: '%s' is reserved",
+			    resv_path(other->cg.cgrp, path, sizeof(path)));
+		return -EBUSY;
+	}
+	paging = resv->set.paging == MEMRESV_PAGING_ALWAYS ||
+		 (force && resv->set.paging != MEMRESV_PAGING_NEVER);
+	err = resv_admit(resv, paging, false, e);
+	if (err)
+		return err;
+	rb_add(&resv->node, &resvs, resv_less);
+	kref_get(&resv->ref);		/* the table's */
+	memresv_ledger_link();
+	memresv_resv_verify();
+	return 0;
+}
+
+/* The files of a just-linked @resv could not be written: undo. */
+static int resv_undo_new(struct memresv_resv *resv, int err,
+			 struct memresv_err *e)
+{
+	bool linked;
+
+	lockdep_assert_held(&resv->io_lock);
+	mutex_lock(&memresv_lock);
+	/* The tick may have released it meanwhile (the group went away). */
+	linked = !resv->removed;
+	if (linked)
+		resv_unlink(resv, MEMRESV_REASON_NONE);
+	mutex_unlock(&memresv_lock);
+	memresv_cgfs_restore(&resv->cg);
+	if (err == -EBUSY)
+		memresv_err_bad(e, MEMRESV_SET_MAXIMUM,
+				"maximum %llu MiB is below the usage of %llu MiB, which reclaim kept",
+				resv->set.maximum >> 20,
+				memresv_cgfs_usage(&resv->cg) >> 20);
+	else
+		memresv_err(e, "cannot write the cgroup's memory files: error %d",
+			    err);
+	if (linked)
+		memresv_resv_put(resv);	/* the table's */
+	return err;
 }
 
 /**
@@ -593,189 +706,156 @@ static void memresv_resv_unlink(struct memresv_resv *resv, u8 reason)
  * @cgrp: the group
  * @set: validated settings, sizes page aligned
  * @force: this start may use the swap tier unless paging is "never"
- * @extack: for the reason of a refusal
- * @bad: set to the MEMRESV_SET_* bit of a setting at fault
+ * @e: why not
  * @out: the new reservation, with a reference for the caller
  *
  * Return: 0 or a negative errno; on error nothing changed.
  */
 int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
-		     bool force, struct netlink_ext_ack *extack, u32 *bad,
+		     bool force, struct memresv_err *e,
 		     struct memresv_resv **out)
 {
-	struct memresv_resv *resv, *other;
-	struct memresv_sample sample;
-	struct mem_cgroup *memcg;
-	bool paging;
-	char path[128];
+	struct memresv_resv *resv;
 	int err;
 
 	if (!cgroup_parent(cgrp)) {
-		NL_SET_ERR_MSG(extack, "the root cgroup cannot be reserved");
+		memresv_err(e, "the root cgroup cannot be reserved");
 		return -EINVAL;
 	}
-	memcg = memresv_cgfs_memcg_get(cgrp);
-	if (!memcg) {
-		NL_SET_ERR_MSG(extack,
-			       "the memory controller is not enabled for this cgroup (add +memory to its parent's cgroup.subtree_control)");
-		return -EOPNOTSUPP;
-	}
-	resv = kmem_cache_zalloc(memresv_resv_cache, GFP_KERNEL);
-	if (!resv) {
-		memresv_cgfs_memcg_put(memcg);
-		return -ENOMEM;
-	}
-	kref_init(&resv->ref);
-	cgroup_get(cgrp);
-	resv->cgrp = cgrp;
-	resv->memcg = memcg;
-	resv->id = cgroup_id(cgrp);
-	resv->set = *set;
-	mutex_init(&resv->io_lock);
-	INIT_WORK(&resv->apply_work, memresv_resv_apply_work);
-
-	err = memresv_cgfs_save(cgrp, memcg, &resv->saved);
-	if (err) {
-		memresv_nl_errmsg(extack, "cannot read the cgroup's memory files: error %d",
-				  err);
-		goto put;
-	}
-	resv->applied = resv->saved.limits;
-	/* Throttling and usage from before the reservation are not news. */
-	memresv_cgfs_sample(cgrp, memcg, &sample);
-	resv->high_events = sample.high_events;
-	resv->usage = memresv_cgfs_usage(memcg);
-	resv->grown_at = jiffies;
-	err = memresv_resv_validate(set, resv, extack, bad);
-	if (err)
-		goto put;
+	resv = resv_alloc(cgrp, set, e);
+	if (IS_ERR(resv))
+		return PTR_ERR(resv);
 
 	mutex_lock(&resv->io_lock);
 	mutex_lock(&memresv_lock);
-	if (memresv_unloading) {
-		NL_SET_ERR_MSG(extack, "memresv is being unloaded");
-		err = -ESHUTDOWN;
-		goto unlock;
-	}
-	if (memresv_resv_lookup(resv->id)) {
-		NL_SET_ERR_MSG(extack, "the cgroup already has a reservation");
-		err = -EEXIST;
-		goto unlock;
-	}
-	other = memresv_resv_nested(cgrp);
-	if (other) {
-		memresv_nl_errmsg(extack,
-				  "cgroup '%s' is reserved already: reservations cannot nest",
-				  memresv_resv_path(other->cgrp, path, sizeof(path)));
-		err = -EBUSY;
-		goto unlock;
-	}
-	paging = set->paging == MEMRESV_PAGING_ALWAYS ||
-		 (force && set->paging != MEMRESV_PAGING_NEVER);
-	err = memresv_resv_admit(resv, paging, false, extack);
-	if (err)
-		goto unlock;
-	rb_add(&resv->node, &memresv_resvs, memresv_resv_less);
-	kref_get(&resv->ref);		/* the table's */
-	memresv_ledger.nr++;
-	memresv_ledger.gen++;
-	memresv_ledger_verify();
+	err = resv_insert(resv, force, e);
 	mutex_unlock(&memresv_lock);
-
-	err = memresv_resv_apply(resv);
+	if (!err) {
+		err = resv_apply(resv);
+		if (err)
+			err = resv_undo_new(resv, err, e);
+	}
 	if (err) {
-		bool linked;
-
-		/*
-		 * The tick may have released it meanwhile (the group went
-		 * away); otherwise it leaves unannounced, files restored.
-		 */
-		mutex_lock(&memresv_lock);
-		linked = !resv->removed;
-		if (linked)
-			memresv_resv_unlink(resv, MEMRESV_REASON_NONE);
-		mutex_unlock(&memresv_lock);
-		memresv_cgfs_restore(cgrp, memcg, &resv->saved, &resv->applied);
 		mutex_unlock(&resv->io_lock);
-		if (err == -EBUSY)
-			memresv_nl_errmsg(extack,
-					  "maximum %llu MiB is below the cgroup's usage of %llu MiB, which could not be reclaimed",
-					  set->maximum >> 20,
-					  memresv_cgfs_usage(memcg) >> 20);
-		else
-			memresv_nl_errmsg(extack,
-					  "cannot write the cgroup's memory files: error %d",
-					  err);
-		if (linked)
-			memresv_resv_put(resv);	/* the table's */
-		goto put;
+		memresv_resv_put(resv);
+		return err;
 	}
 	mutex_lock(&memresv_lock);
-	memresv_nl_notify_resv(resv, MEMRESV_EVENT_ADDED, MEMRESV_REASON_NONE);
+	memresv_notify_resv(resv, MEMRESV_EVENT_ADDED, MEMRESV_REASON_NONE);
 	if (resv->state == MEMRESV_STATE_PAGING)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_PAGING_START,
-				       MEMRESV_REASON_NONE);
-	mutex_unlock(&memresv_lock);
-	mutex_unlock(&resv->io_lock);
-	memresv_resv_check_protection(resv, extack);
+		memresv_notify_resv(resv, MEMRESV_EVENT_PAGING_START,
+				    MEMRESV_REASON_NONE);
+	resv_unlock(resv);
+	resv_check_protection(resv, e);
 	*out = resv;
 	return 0;
+}
 
-unlock:
-	mutex_unlock(&memresv_lock);
-	mutex_unlock(&resv->io_lock);
-put:
-	memresv_resv_put(resv);
-	return err;
+/* @upd's fields named in @mask over @resv's settings. */
+static void resv_merge(const struct memresv_resv *resv,
+		       const struct memresv_settings *upd, u32 mask,
+		       struct memresv_settings *set)
+{
+	*set = resv->set;
+	if (mask & MEMRESV_SET_STARTUP)
+		set->startup = upd->startup;
+	if (mask & MEMRESV_SET_MINIMUM)
+		set->minimum = upd->minimum;
+	if (mask & MEMRESV_SET_MAXIMUM)
+		set->maximum = upd->maximum;
+	if (mask & MEMRESV_SET_BUFFER)
+		set->buffer = upd->buffer;
+	if (mask & MEMRESV_SET_WEIGHT)
+		set->weight = upd->weight;
+	if (mask & MEMRESV_SET_SWAP_MAX)
+		set->swap_max = upd->swap_max;
+	if (mask & MEMRESV_SET_WINDOW)
+		set->window = upd->window;
+	if (mask & MEMRESV_SET_PAGING)
+		set->paging = upd->paging;
 }
 
 /*
- * Guarantee and target under @set, from the state; memresv_lock held.
- * Raising a guarantee goes through the invariant and, where free memory is
- * short, takes the difference back from the others.
+ * The guarantee under @set.  Running: the minimum.  Starting: the
+ * physical part admitted, raised to a higher minimum (the phase must end
+ * on a guarantee the ledger has already checked) and capped by a lower
+ * maximum.
  */
-static int memresv_resv_settle(struct memresv_resv *resv,
-			       const struct memresv_settings *set,
-			       struct netlink_ext_ack *extack, u32 *bad)
+static u64 resv_guarantee(const struct memresv_resv *resv,
+			  const struct memresv_settings *set)
 {
-	u64 guarantee, target, free, cap = memresv_ledger_capacity();
-	u8 status;
+	if (resv->state == MEMRESV_STATE_RUNNING)
+		return set->minimum;
+	return min(max(resv->guarantee, set->minimum), set->maximum);
+}
+
+/*
+ * Guarantee and target under @set; memresv_lock held.  A higher guarantee
+ * is checked against the capacity left; a higher target takes what free
+ * memory lacks back from the others.
+ */
+static int resv_settle(struct memresv_resv *resv,
+		       const struct memresv_settings *set,
+		       struct memresv_err *e)
+{
+	u64 guarantee = resv_guarantee(resv, set), target, free, room;
+	u8 status = resv->status;
 	int err;
 
-	if (resv->state == MEMRESV_STATE_RUNNING)
-		guarantee = set->minimum;
-	else
-		guarantee = min(resv->guarantee, set->maximum);
+	lockdep_assert_held(&memresv_lock);
 	target = clamp(resv->target, guarantee, set->maximum);
-
-	if (guarantee > resv->guarantee &&
-	    memresv_ledger.guaranteed - resv->guarantee + guarantee > cap) {
-		*bad = MEMRESV_SET_MINIMUM;
-		memresv_nl_errmsg(extack,
-				  "minimum %llu MiB cannot be guaranteed: %llu MiB of the capacity is not guaranteed yet",
-				  guarantee >> 20,
-				  (cap - memresv_ledger.guaranteed +
-				   resv->guarantee) >> 20);
+	room = memresv_ledger_unguaranteed();
+	if (guarantee > resv->guarantee && guarantee - resv->guarantee > room) {
+		memresv_err_bad(e, MEMRESV_SET_MINIMUM,
+				"minimum %llu MiB cannot be guaranteed: %llu MiB of capacity left",
+				set->minimum >> 20,
+				(room + resv->guarantee) >> 20);
 		return -ENOMEM;
 	}
 	if (target > resv->target) {
 		free = memresv_ledger_free();
 		if (target - resv->target > free) {
-			err = memresv_resv_reclaim(target - resv->target - free,
-						   resv);
+			err = resv_reclaim(target - resv->target - free, resv);
 			if (err)
 				return err;
 		}
 	}
-	status = resv->status;
 	resv->set = *set;
 	memresv_ledger_touch();
-	memresv_resv_account(resv, guarantee, target, resv->grant);
+	resv_account(resv, guarantee, target, resv->grant);
 	if (resv->status != status)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
-				       MEMRESV_REASON_NONE);
-	memresv_ledger_verify();
+		memresv_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+				    MEMRESV_REASON_NONE);
+	memresv_resv_verify();
 	return 0;
+}
+
+/*
+ * Commit @set after the files made room for it; io_lock held, returns
+ * with it held.  A write that fails (usage grew back) rolls back to @old.
+ */
+static int resv_commit(struct memresv_resv *resv,
+		       const struct memresv_settings *set,
+		       const struct memresv_settings *old,
+		       struct memresv_err *e)
+{
+	int err;
+
+	mutex_lock(&memresv_lock);
+	err = resv->removed ? -ENOENT : resv_settle(resv, set, e);
+	mutex_unlock(&memresv_lock);
+	if (err)
+		return err;
+	err = resv_apply(resv);
+	if (!err)
+		return 0;
+	mutex_lock(&memresv_lock);
+	if (!resv->removed && resv_settle(resv, old, NULL))
+		pr_warn("cgroup %llu: cannot roll back settings\n", resv->id);
+	mutex_unlock(&memresv_lock);
+	memresv_err_bad(e, 0, "cannot write the cgroup's memory files: error %d",
+			err);
+	return err;
 }
 
 /**
@@ -783,160 +863,145 @@ static int memresv_resv_settle(struct memresv_resv *resv,
  * @resv: the reservation
  * @upd: the new values of the settings in @mask
  * @mask: MEMRESV_SET_* bits
- * @extack: for the reason of a refusal
- * @bad: set to the MEMRESV_SET_* bit of a setting at fault
+ * @e: why not
  *
  * All or nothing.  A lower maximum is tried against usage first (pressure
  * through memory.high and memory.reclaim): -EBUSY, not an OOM kill, when
- * usage does not come down.  startup applies from the next start.
+ * usage does not come down.  A higher minimum is checked against the
+ * capacity left, also while starting.  startup applies from the next
+ * start.
  *
  * Return: 0 or a negative errno.
  */
 int memresv_resv_set(struct memresv_resv *resv,
 		     const struct memresv_settings *upd, u32 mask,
-		     struct netlink_ext_ack *extack, u32 *bad)
+		     struct memresv_err *e)
 {
 	struct memresv_settings set, old;
 	struct memresv_limits want;
 	int err;
 
-	mutex_lock(&resv->io_lock);
-	mutex_lock(&memresv_lock);
-	if (resv->removed) {
-		NL_SET_ERR_MSG(extack, "the reservation was removed");
-		err = -ENOENT;
-		goto unlock;
-	}
-	old = resv->set;
-	set = old;
-	if (mask & MEMRESV_SET_STARTUP)
-		set.startup = upd->startup;
-	if (mask & MEMRESV_SET_MINIMUM)
-		set.minimum = upd->minimum;
-	if (mask & MEMRESV_SET_MAXIMUM)
-		set.maximum = upd->maximum;
-	if (mask & MEMRESV_SET_BUFFER)
-		set.buffer = upd->buffer;
-	if (mask & MEMRESV_SET_WEIGHT)
-		set.weight = upd->weight;
-	if (mask & MEMRESV_SET_SWAP_MAX)
-		set.swap_max = upd->swap_max;
-	if (mask & MEMRESV_SET_WINDOW)
-		set.window = upd->window;
-	if (mask & MEMRESV_SET_PAGING)
-		set.paging = upd->paging;
-	err = memresv_resv_validate(&set, resv, extack, bad);
+	err = resv_lock(resv, e);
 	if (err)
-		goto unlock;
-	memresv_resv_limits(resv, &want);
+		return err;
+	old = resv->set;
+	resv_merge(resv, upd, mask, &set);
+	err = resv_validate(&set, resv, e);
+	if (err) {
+		resv_unlock(resv);
+		return err;
+	}
+	resv_limits(resv, &want);
 	mutex_unlock(&memresv_lock);
 
 	/* Make room under a lower maximum before committing anything. */
 	if (set.maximum < want.max) {
-		err = memresv_cgfs_make_room(resv->cgrp, resv->memcg,
-					     set.maximum, &resv->applied);
+		err = memresv_cgfs_make_room(&resv->cg, set.maximum);
 		if (err) {
-			*bad = MEMRESV_SET_MAXIMUM;
-			memresv_nl_errmsg(extack,
-					  "maximum %llu MiB is below the cgroup's usage of %llu MiB, which could not be reclaimed",
-					  set.maximum >> 20,
-					  memresv_cgfs_usage(resv->memcg) >> 20);
+			memresv_err_bad(e, MEMRESV_SET_MAXIMUM,
+					"maximum %llu MiB is below the usage of %llu MiB, which reclaim kept",
+					set.maximum >> 20,
+					memresv_cgfs_usage(&resv->cg) >> 20);
 			mutex_unlock(&resv->io_lock);
 			return err;
 		}
 	}
-
-	mutex_lock(&memresv_lock);
-	err = resv->removed ? -ENOENT : memresv_resv_settle(resv, &set, extack, bad);
-	mutex_unlock(&memresv_lock);
+	err = resv_commit(resv, &set, &old, e);
 	if (err)
-		goto restore;
-	err = memresv_resv_apply(resv);
-	if (err) {
-		/* Usage grew back in between: keep the old settings. */
-		mutex_lock(&memresv_lock);
-		if (!resv->removed && memresv_resv_settle(resv, &old, NULL, bad))
-			pr_warn("memresv: cgroup %llu: cannot roll back settings\n",
-				resv->id);
-		mutex_unlock(&memresv_lock);
-		memresv_nl_errmsg(extack,
-				  "cannot write the cgroup's memory files: error %d",
-				  err);
-		*bad = 0;
-		goto restore;
-	}
+		resv_apply(resv);	/* memory.high back to the target */
 	mutex_unlock(&resv->io_lock);
-	memresv_resv_check_protection(resv, extack);
-	return 0;
-
-restore:
-	memresv_resv_apply(resv);
-	mutex_unlock(&resv->io_lock);
+	if (!err)
+		resv_check_protection(resv, e);
 	return err;
-unlock:
-	mutex_unlock(&memresv_lock);
-	mutex_unlock(&resv->io_lock);
+}
+
+/*
+ * The files could not all be given back: -EBUSY (memory.max) or another
+ * error of a group that is still there.  memresv's values go back in, and
+ * the reservation stays.  io_lock held.
+ */
+static int resv_del_failed(struct memresv_resv *resv, int err,
+			   struct memresv_err *e)
+{
+	u64 saved_max = resv->cg.saved.max;
+
+	resv_apply(resv);
+	if (err == -EBUSY)
+		memresv_err(e, "memory.max of %llu MiB cannot come back: usage is %llu MiB",
+			    saved_max >> 20,
+			    memresv_cgfs_usage(&resv->cg) >> 20);
+	else
+		memresv_err(e, "cannot give back the cgroup's memory files: error %d",
+			    err);
 	return err;
 }
 
 /**
  * memresv_resv_del() - remove a reservation and give the files back (RESV_DEL)
  * @resv: the reservation
- * @extack: for the reason of a refusal
+ * @e: why not
  *
  * Return: 0; -EBUSY when the saved memory.max is below what the group uses
- * now and reclaim cannot get it under (the reservation stays).
+ * now and reclaim cannot get it under, another negative errno when a file
+ * of a group that still exists could not be written (the reservation
+ * stays, with memresv's values).
  */
-int memresv_resv_del(struct memresv_resv *resv, struct netlink_ext_ack *extack)
+int memresv_resv_del(struct memresv_resv *resv, struct memresv_err *e)
 {
-	u64 saved_max = resv->saved.limits.max;
 	int err;
 
-	mutex_lock(&resv->io_lock);
-	mutex_lock(&memresv_lock);
-	if (resv->removed) {
-		mutex_unlock(&memresv_lock);
-		mutex_unlock(&resv->io_lock);
-		NL_SET_ERR_MSG(extack, "the reservation was removed");
-		return -ENOENT;
-	}
+	err = resv_lock(resv, e);
+	if (err)
+		return err;
 	mutex_unlock(&memresv_lock);
 
-	err = memresv_cgfs_restore(resv->cgrp, resv->memcg, &resv->saved,
-				   &resv->applied);
-	if (err == -EBUSY) {
-		memresv_resv_apply(resv);
+	err = memresv_cgfs_restore(&resv->cg);
+	/* A group being removed takes its files with it: nothing to give. */
+	if (err && !memresv_cgfs_gone(&resv->cg)) {
+		err = resv_del_failed(resv, err, e);
 		mutex_unlock(&resv->io_lock);
-		memresv_nl_errmsg(extack,
-				  "cannot give back memory.max of %llu MiB: the cgroup uses %llu MiB and reclaim could not get it under",
-				  saved_max >> 20,
-				  memresv_cgfs_usage(resv->memcg) >> 20);
-		return -EBUSY;
+		return err;
 	}
-	/* Other errors: the group is going away; its files with it. */
 	mutex_lock(&memresv_lock);
 	if (!resv->removed) {
-		memresv_resv_unlink(resv, MEMRESV_REASON_DELETED);
+		resv_unlink(resv, MEMRESV_REASON_DELETED);
 		memresv_resv_put(resv);	/* the table's; the caller has one */
 	}
-	mutex_unlock(&memresv_lock);
-	mutex_unlock(&resv->io_lock);
+	resv_unlock(resv);
 	return 0;
 }
 
-/* End the start-up phase: guarantee drops to minimum; memresv_lock held. */
-static void memresv_resv_end_startup(struct memresv_resv *resv, u8 reason)
+/*
+ * End the start-up phase: the guarantee drops to the minimum, never below
+ * it while starting, so this only lowers it; memresv_lock held.
+ */
+static void resv_end_startup(struct memresv_resv *resv, u8 reason)
 {
 	bool paging = resv->state == MEMRESV_STATE_PAGING;
 
+	lockdep_assert_held(&memresv_lock);
 	resv->state = MEMRESV_STATE_RUNNING;
 	memresv_ledger_touch();
-	memresv_resv_account(resv, resv->set.minimum,
-			     max(resv->target, resv->set.minimum), 0);
+	resv_account(resv, resv->set.minimum,
+		     max(resv->target, resv->set.minimum), 0);
 	if (paging)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_PAGING_END, reason);
-	memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED, reason);
-	memresv_ledger_verify();
+		memresv_notify_resv(resv, MEMRESV_EVENT_PAGING_END, reason);
+	memresv_notify_resv(resv, MEMRESV_EVENT_CHANGED, reason);
+	memresv_resv_verify();
+}
+
+/* The events of a restart that was admitted; memresv_lock held. */
+static void resv_restarted(struct memresv_resv *resv, bool was_paging)
+{
+	if (was_paging)
+		memresv_notify_resv(resv, MEMRESV_EVENT_PAGING_END,
+				    MEMRESV_REASON_RESTART);
+	memresv_notify_resv(resv, MEMRESV_EVENT_CHANGED,
+			    MEMRESV_REASON_RESTART);
+	if (resv->state == MEMRESV_STATE_PAGING)
+		memresv_notify_resv(resv, MEMRESV_EVENT_PAGING_START,
+				    MEMRESV_REASON_RESTART);
+	memresv_resv_verify();
 }
 
 /**
@@ -944,37 +1009,27 @@ static void memresv_resv_end_startup(struct memresv_resv *resv, u8 reason)
  * @resv: the reservation
  * @force: SCVMM's override; on a restart the paging setting already allows
  *	the tier unless it is "never"
- * @extack: for the reason of a refusal
+ * @e: why not
  *
  * Return: 0, or -ENOMEM (nothing changed) when startup cannot be admitted.
  */
 int memresv_resv_restart(struct memresv_resv *resv, bool force,
-			 struct netlink_ext_ack *extack)
+			 struct memresv_err *e)
 {
 	bool was_paging;
 	int err;
 
-	mutex_lock(&resv->io_lock);
-	mutex_lock(&memresv_lock);
-	if (resv->removed) {
-		NL_SET_ERR_MSG(extack, "the reservation was removed");
-		err = -ENOENT;
-		goto unlock;
-	}
-	was_paging = resv->state == MEMRESV_STATE_PAGING;
-	err = memresv_resv_admit(resv, resv->set.paging != MEMRESV_PAGING_NEVER,
-				 true, extack);
+	err = resv_lock(resv, e);
 	if (err)
-		goto unlock;
-	if (was_paging)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_PAGING_END,
-				       MEMRESV_REASON_RESTART);
-	memresv_nl_notify_resv(resv, MEMRESV_EVENT_CHANGED,
-			       MEMRESV_REASON_RESTART);
-	if (resv->state == MEMRESV_STATE_PAGING)
-		memresv_nl_notify_resv(resv, MEMRESV_EVENT_PAGING_START,
-				       MEMRESV_REASON_RESTART);
-	memresv_ledger_verify();
+		return err;
+	was_paging = resv->state == MEMRESV_STATE_PAGING;
+	err = resv_admit(resv, resv->set.paging != MEMRESV_PAGING_NEVER,
+			 true, e);
+	if (err) {
+		resv_unlock(resv);
+		return err;
+	}
+	resv_restarted(resv, was_paging);
 	mutex_unlock(&memresv_lock);
 
 	/*
@@ -982,49 +1037,37 @@ int memresv_resv_restart(struct memresv_resv *resv, bool force,
 	 * not reclaim under it yet, the admission stands, the other limits
 	 * are in place and the tick retries memory.max every period.
 	 */
-	err = memresv_resv_apply(resv);
+	err = resv_apply(resv);
 	mutex_unlock(&resv->io_lock);
-	if (err) {
-		memresv_nl_errmsg(extack,
-				  "restarted, but the limits are not all in place yet: error %d",
-				  err);
-		err = 0;
-	}
-	memresv_resv_check_protection(resv, extack);
-	return err;
-
-unlock:
-	mutex_unlock(&memresv_lock);
-	mutex_unlock(&resv->io_lock);
-	return err;
+	if (err)
+		memresv_err(e, "restarted; limits not all in place yet: error %d",
+			    err);
+	resv_check_protection(resv, e);
+	return 0;
 }
 
 /**
  * memresv_resv_ready() - end the start-up phase now (RESV_READY)
  * @resv: the reservation
- * @extack: for the reason of a refusal
+ * @e: why not
  *
  * Return: 0, or -EALREADY when the reservation is running already.
  */
-int memresv_resv_ready(struct memresv_resv *resv,
-		       struct netlink_ext_ack *extack)
+int memresv_resv_ready(struct memresv_resv *resv, struct memresv_err *e)
 {
-	int err = 0;
+	int err;
 
-	mutex_lock(&resv->io_lock);
-	mutex_lock(&memresv_lock);
-	if (resv->removed) {
-		NL_SET_ERR_MSG(extack, "the reservation was removed");
-		err = -ENOENT;
-	} else if (resv->state == MEMRESV_STATE_RUNNING) {
-		NL_SET_ERR_MSG(extack, "the reservation is running already");
-		err = -EALREADY;
-	} else {
-		memresv_resv_end_startup(resv, MEMRESV_REASON_READY);
+	err = resv_lock(resv, e);
+	if (err)
+		return err;
+	if (resv->state == MEMRESV_STATE_RUNNING) {
+		resv_unlock(resv);
+		memresv_err(e, "the reservation is running already");
+		return -EALREADY;
 	}
+	resv_end_startup(resv, MEMRESV_REASON_READY);
 	mutex_unlock(&memresv_lock);
-	if (!err)
-		err = memresv_resv_apply(resv);
+	err = resv_apply(resv);
 	mutex_unlock(&resv->io_lock);
 	return err;
 }
@@ -1043,10 +1086,12 @@ int memresv_resv_ready(struct memresv_resv *resv,
  */
 bool memresv_resv_tick_one(struct memresv_resv *resv)
 {
+	u8 reason;
+
 	lockdep_assert_held(&memresv_lock);
 	/* rmdir takes the memory css offline too, a moment after the group. */
-	if (memresv_cgfs_memcg_gone(resv->memcg)) {
-		memresv_resv_unlink(resv, MEMRESV_REASON_CGROUP_GONE);
+	if (memresv_cgfs_gone(&resv->cg)) {
+		resv_unlink(resv, MEMRESV_REASON_CGROUP_GONE);
 		memresv_resv_put(resv);
 		return false;
 	}
@@ -1056,105 +1101,85 @@ bool memresv_resv_tick_one(struct memresv_resv *resv)
 		return true;
 	if (memresv_resv_phase_left_ms(resv))
 		return false;
-	memresv_resv_end_startup(resv, resv->state == MEMRESV_STATE_PAGING &&
-				 memresv_ledger.paging_max < resv->set.window ?
-				 MEMRESV_REASON_PAGING_MAX : MEMRESV_REASON_WINDOW);
+	reason = resv->state == MEMRESV_STATE_PAGING &&
+		 memresv_ledger_paging_max() < resv->set.window ?
+		 MEMRESV_REASON_PAGING_MAX : MEMRESV_REASON_WINDOW;
+	resv_end_startup(resv, reason);
 	memresv_resv_queue_apply(resv);
 	return false;
 }
 
-static void memresv_tick_fn(struct work_struct *work)
-{
-	unsigned long delay = memresv_balancer_tick();
-
-	queue_delayed_work(memresv_wq, &memresv_tick_work, delay);
-}
-
 /**
- * memresv_resv_kick() - run the tick now (the period changed)
- */
-void memresv_resv_kick(void)
-{
-	mod_delayed_work(memresv_wq, &memresv_tick_work, 0);
-}
-
-/**
- * memresv_resv_init() - the reservation cache, the workqueue and the tick
+ * memresv_resv_init() - the reservation cache and the workqueue
  *
  * Return: 0 or -ENOMEM.
  */
 int memresv_resv_init(void)
 {
-	memresv_resv_cache = KMEM_CACHE(memresv_resv, 0);
-	if (!memresv_resv_cache)
+	resv_cache = KMEM_CACHE(memresv_resv, SLAB_ACCOUNT);
+	if (!resv_cache)
 		return -ENOMEM;
 	/* Writes block in reclaim: unbound, and usable under memory pressure. */
 	memresv_wq = alloc_workqueue("memresv", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!memresv_wq) {
-		kmem_cache_destroy(memresv_resv_cache);
+		kmem_cache_destroy(resv_cache);
 		return -ENOMEM;
 	}
-	INIT_DELAYED_WORK(&memresv_tick_work, memresv_tick_fn);
-	queue_delayed_work(memresv_wq, &memresv_tick_work,
-			   msecs_to_jiffies(memresv_ledger.period_ms));
 	return 0;
 }
 
-/**
- * memresv_resv_exit() - give every group back its files, stop the tick
- *
- * New reservations are refused from here on; the netlink family is still
- * registered so that listeners see each "removed (unload)".
- */
-void memresv_resv_exit(void)
+/* Take the first reservation left in the table; NULL once it is empty. */
+static struct memresv_resv *resv_first(void)
 {
 	struct memresv_resv *resv;
-	char path[128];
 
 	mutex_lock(&memresv_lock);
-	memresv_unloading = true;
+	resv_stopped = true;
+	resv = memresv_resv_from(0);
+	if (resv)
+		kref_get(&resv->ref);
 	mutex_unlock(&memresv_lock);
-	cancel_delayed_work_sync(&memresv_tick_work);
+	return resv;
+}
 
-	for (;;) {
-		/*
-		 * Requests may still run: take each reference under the lock,
-		 * and start again from the first entry left in the table.
-		 */
-		mutex_lock(&memresv_lock);
-		resv = memresv_resv_from(0);
-		if (resv)
-			kref_get(&resv->ref);
-		mutex_unlock(&memresv_lock);
-		if (!resv)
-			break;
-		mutex_lock(&resv->io_lock);
-		mutex_lock(&memresv_lock);
-		if (resv->removed) {
-			mutex_unlock(&memresv_lock);
+/**
+ * memresv_resv_stop() - give every group back its files (module unload)
+ *
+ * New reservations are refused from here on; the netlink family is still
+ * registered so that listeners see each "removed (unload)".  Requests may
+ * still run: each reservation is taken under the lock, and the walk starts
+ * again from the first one left.
+ */
+void memresv_resv_stop(void)
+{
+	struct memresv_resv *resv;
+	int err;
+
+	while ((resv = resv_first())) {
+		if (resv_lock(resv, NULL))
 			goto next;
-		}
-		memresv_resv_unlink(resv, MEMRESV_REASON_UNLOAD);
+		resv_unlink(resv, MEMRESV_REASON_UNLOAD);
 		memresv_resv_put(resv);	/* the table's */
 		mutex_unlock(&memresv_lock);
-		if (memresv_cgfs_restore(resv->cgrp, resv->memcg, &resv->saved,
-					 &resv->applied) == -EBUSY)
-			pr_warn("memresv: %s: memory.max left at %llu: usage is above the value it had before\n",
-				memresv_resv_path(resv->cgrp, path, sizeof(path)),
-				resv->applied.max);
-next:
+		err = memresv_cgfs_restore(&resv->cg);
+		if (err && !memresv_cgfs_gone(&resv->cg))
+			pr_warn("cgroup %llu: memory files not all given back: %d (memory.max is %llu)\n",
+				resv->id, err, resv->cg.applied.max);
 		mutex_unlock(&resv->io_lock);
+next:
 		memresv_resv_put(resv);
 	}
 }
 
 /**
- * memresv_resv_destroy() - after the family is gone: drain the workqueue
+ * memresv_resv_exit() - after the family and the tick are gone
+ *
+ * Destroying the workqueue drains any apply_work still queued; it finds
+ * its reservation removed and writes nothing.
  */
-void memresv_resv_destroy(void)
+void memresv_resv_exit(void)
 {
 	destroy_workqueue(memresv_wq);
-	WARN_ON_ONCE(!RB_EMPTY_ROOT(&memresv_resvs));
-	memresv_balancer_exit();
-	kmem_cache_destroy(memresv_resv_cache);
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&resvs));
+	kmem_cache_destroy(resv_cache);
 }

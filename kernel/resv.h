@@ -14,8 +14,7 @@
 #include "cgfs.h"
 
 struct cgroup;
-struct mem_cgroup;
-struct netlink_ext_ack;
+struct memresv_err;
 
 #define MEMRESV_SET_STARTUP	BIT(0)
 #define MEMRESV_SET_MINIMUM	BIT(1)
@@ -57,11 +56,10 @@ struct memresv_settings {
  * @retry: the last write of the limits failed; the tick tries again
  * @pressure: PSI memory pressure at the last balancer pass, percent
  * @node: in the table, by @id (memresv_lock)
- * @cgrp: the group (a reference is held)
- * @memcg: the group's own memory css (a reference is held)
  * @id: cgroup id, the key of the table
  * @set: settings (memresv_lock)
- * @guarantee: memory.min (memresv_lock)
+ * @guarantee: memory.min (memresv_lock); while starting, the physical part
+ *	of startup, never below minimum
  * @target: memory.high (memresv_lock)
  * @demand: the balancer's estimate of need (memresv_lock)
  * @grant: swap tier held while paging (memresv_lock)
@@ -74,8 +72,8 @@ struct memresv_settings {
  * @phase_start: jiffies when the start-up phase began (memresv_lock)
  * @io_lock: serialises file I/O and whole changes of this reservation;
  *	taken before memresv_lock, never inside it
- * @applied: what memresv last wrote to the files (@io_lock)
- * @saved: what the files held before (@io_lock)
+ * @cg: the group and its files; cg.cgrp and cg.memcg never change, the
+ *	saved and applied values are under @io_lock
  * @apply_work: asynchronous application of the limits
  */
 struct memresv_resv {
@@ -86,8 +84,6 @@ struct memresv_resv {
 	bool retry;
 	u8 pressure;
 	struct rb_node node;
-	struct cgroup *cgrp;
-	struct mem_cgroup *memcg;
 	u64 id;
 	struct memresv_settings set;
 	u64 guarantee;
@@ -103,50 +99,38 @@ struct memresv_resv {
 	unsigned long phase_start;
 	/* serialises writes to this group's files */
 	struct mutex io_lock;
-	struct memresv_limits applied;
-	struct memresv_cgfs_saved saved;
+	struct memresv_cgfs_group cg;
 	struct work_struct apply_work;
 };
 
 extern struct workqueue_struct *memresv_wq;
 
-struct memresv_resv *memresv_resv_lookup(u64 id);
-struct memresv_resv *memresv_resv_from(u64 id);
-struct memresv_resv *memresv_resv_next(const struct memresv_resv *resv);
-
 int memresv_resv_init(void);
+void memresv_resv_stop(void);
 void memresv_resv_exit(void);
 
-struct cgroup *memresv_resv_cgroup(const char *path, u64 id,
-				   struct netlink_ext_ack *extack);
+struct memresv_resv *memresv_resv_from(u64 id);
+struct memresv_resv *memresv_resv_next(const struct memresv_resv *resv);
 struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
-				      struct netlink_ext_ack *extack);
+				      struct memresv_err *e);
 void memresv_resv_put(struct memresv_resv *resv);
 
 int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
-		     bool force, struct netlink_ext_ack *extack, u32 *bad,
+		     bool force, struct memresv_err *e,
 		     struct memresv_resv **out);
 int memresv_resv_set(struct memresv_resv *resv,
 		     const struct memresv_settings *upd, u32 mask,
-		     struct netlink_ext_ack *extack, u32 *bad);
-int memresv_resv_del(struct memresv_resv *resv,
-		     struct netlink_ext_ack *extack);
+		     struct memresv_err *e);
+int memresv_resv_del(struct memresv_resv *resv, struct memresv_err *e);
 int memresv_resv_restart(struct memresv_resv *resv, bool force,
-			 struct netlink_ext_ack *extack);
-int memresv_resv_ready(struct memresv_resv *resv,
-		       struct netlink_ext_ack *extack);
+			 struct memresv_err *e);
+int memresv_resv_ready(struct memresv_resv *resv, struct memresv_err *e);
 
-char *memresv_resv_path(struct cgroup *cgrp, char *buf, size_t len);
 u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv);
 void memresv_resv_queue_apply(struct memresv_resv *resv);
-void memresv_resv_account(struct memresv_resv *resv, u64 guarantee,
-			  u64 target, u64 grant);
 void memresv_resv_retarget(struct memresv_resv *resv, u64 target);
 void memresv_resv_fit_capacity(void);
 bool memresv_resv_tick_one(struct memresv_resv *resv);
-void memresv_resv_kick(void);
-int memresv_resv_check_sizes(u64 startup, u64 minimum, u64 maximum,
-			     struct netlink_ext_ack *extack, u32 *bad);
-void memresv_resv_destroy(void);
+void memresv_resv_verify(void);
 
 #endif /* _MEMRESV_RESV_H */

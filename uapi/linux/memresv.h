@@ -83,6 +83,10 @@ enum memresv_event {
 	MEMRESV_EVENT_ADMISSION_REFUSED,
 	MEMRESV_EVENT_HOST_CHANGED,
 	MEMRESV_EVENT_WARNING,		/* MEMRESV_A_MESSAGE says what */
+	MEMRESV_EVENT_OVERCOMMIT,	/* the host entered or left the
+					 * overcommitted state: its RAM shrank
+					 * below what is guaranteed
+					 */
 };
 
 enum memresv_reason {
@@ -166,6 +170,11 @@ enum memresv_attr {
 	MEMRESV_A_PLACE_FIT,		/* u8 enum memresv_fit */
 	MEMRESV_A_PLACE_STARS,		/* u32 milli-stars, 0..5000 */
 	MEMRESV_A_PLACE_REASON,		/* string */
+
+	/* host ledger, continued */
+	MEMRESV_A_HOST_OVERCOMMITTED,	/* u8: guaranteed > a capacity that
+					 * shrank; admissions are refused
+					 */
 
 	__MEMRESV_A_MAX,
 	MEMRESV_A_MAX = __MEMRESV_A_MAX - 1
