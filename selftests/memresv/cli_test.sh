@@ -365,14 +365,14 @@ else
 	not_ok "an invalid restore file is refused before anything is applied"
 fi
 
-# 20: reads are open to all, changes need CAP_NET_ADMIN.
+# 20: reads are open to all, changes need CAP_SYS_ADMIN.
 if command -v setpriv >/dev/null; then
 	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups
 		--inh-caps=-all --bounding-set=-all)
 	run "${nobody[@]}" "$MEMRESV" show "$A"
 	rc_show=$rc
 	run "${nobody[@]}" "$MEMRESV" set "$A" --weight 1
-	if [[ $rc_show == 0 && $rc == 1 && $err == *"CAP_NET_ADMIN is needed"* ]]; then
+	if [[ $rc_show == 0 && $rc == 1 && $err == *"CAP_SYS_ADMIN"* ]]; then
 		ok "an unprivileged user can read but not change"
 	else
 		not_ok "an unprivileged user can read but not change" \

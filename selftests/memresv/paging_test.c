@@ -369,7 +369,7 @@ TEST_F_TIMEOUT(paging, restart_pages_when_startup_does_not_fit, 120)
 	nla_put_u8(msg, MEMRESV_A_PAGING, MEMRESV_PAGING_NEVER);
 	ASSERT_EQ(0, mr_do(self->s, msg, &res)) TH_LOG("%s", res.extack);
 	EXPECT_EQ(-ENOMEM, simple(self->s, MEMRESV_CMD_RESV_RESTART, a, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "paging not allowed")) TH_LOG("%s", res.extack);
+	EXPECT_NE(NULL, strstr(res.extack, "no paging")) TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, get(self->s, a, &r));
 	EXPECT_EQ(MEMRESV_STATE_RUNNING, r.val[MEMRESV_A_STATE]);
 	EXPECT_EQ(0, r.val[MEMRESV_A_PAGING_GRANT]);
@@ -381,7 +381,7 @@ TEST_F_TIMEOUT(paging, restart_pages_when_startup_does_not_fit, 120)
 	EXPECT_EQ(-ENOMEM, add(self->s, b, st, min, max, PAGING_DEFAULT, false,
 			       WINDOW_DEFAULT, &res));
 	EXPECT_NE(NULL, strstr(res.extack, "does not fit")) TH_LOG("%s", res.extack);
-	EXPECT_NE(NULL, strstr(res.extack, "paging not allowed")) TH_LOG("%s", res.extack);
+	EXPECT_NE(NULL, strstr(res.extack, "no paging")) TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, mr_host(self->s, &h));
 	EXPECT_EQ(h0.val[MEMRESV_A_HOST_GUARANTEED], h.val[MEMRESV_A_HOST_GUARANTEED]);
 	EXPECT_EQ(h0.val[MEMRESV_A_HOST_ASSIGNED], h.val[MEMRESV_A_HOST_ASSIGNED]);
@@ -415,7 +415,7 @@ TEST_F_TIMEOUT(paging, restart_pages_when_startup_does_not_fit, 120)
 	/* paging "never" wins over FORCE. */
 	EXPECT_EQ(-ENOMEM, add(self->s, b, st, min, max, MEMRESV_PAGING_NEVER,
 			       true, WINDOW_DEFAULT, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "paging not allowed")) TH_LOG("%s", res.extack);
+	EXPECT_NE(NULL, strstr(res.extack, "no paging")) TH_LOG("%s", res.extack);
 	EXPECT_EQ(-ENOENT, get(self->s, b, &r));
 	EXPECT_EQ(UINT64_MAX, cg_u64(b, "memory.max"));
 
@@ -736,7 +736,7 @@ TEST_F_TIMEOUT(paging, two_starts_share_a_small_tier, 60)
 	ASSERT_EQ(0, mr_host(self->s, &h0));
 	EXPECT_EQ(-ENOMEM, add(self->s, b, 128 * MiB, min, max,
 			       MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "32 MiB of the swap tier left"))
+	EXPECT_NE(NULL, strstr(res.extack, "tier 32 MiB"))
 		TH_LOG("%s", res.extack);
 	EXPECT_EQ(-ENOENT, get(self->s, b, &r));
 	EXPECT_EQ(UINT64_MAX, cg_u64(b, "memory.max"));
@@ -760,7 +760,7 @@ TEST_F_TIMEOUT(paging, two_starts_share_a_small_tier, 60)
 	ASSERT_EQ(0, narrow(self->s, &self->host, 3 * g));
 	EXPECT_EQ(-ENOMEM, add(self->s, c, 96 * MiB, min, max,
 			       MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+	EXPECT_NE(NULL, strstr(res.extack, "tier 0 MiB"))
 		TH_LOG("%s", res.extack);
 	expect_tier_holds(_metadata, self->s, &h);
 	EXPECT_EQ(limit, h.val[MEMRESV_A_HOST_PAGING_USED]);
@@ -782,7 +782,7 @@ TEST_F_TIMEOUT(paging, two_starts_share_a_small_tier, 60)
 		TH_LOG("%s", res.extack);
 	EXPECT_EQ(-ENOMEM, add(self->s, c, max, min, max,
 			       MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+	EXPECT_NE(NULL, strstr(res.extack, "tier 0 MiB"))
 		TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, b, &res));
 
@@ -791,7 +791,7 @@ TEST_F_TIMEOUT(paging, two_starts_share_a_small_tier, 60)
 		TH_LOG("%s", res.extack);
 	EXPECT_EQ(-ENOMEM, add(self->s, c, max, min, max,
 			       MEMRESV_PAGING_ALWAYS, true, WINDOW_DEFAULT, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+	EXPECT_NE(NULL, strstr(res.extack, "tier 0 MiB"))
 		TH_LOG("%s", res.extack);
 	expect_tier_holds(_metadata, self->s, &h);
 	EXPECT_EQ(0, h.val[MEMRESV_A_HOST_PAGING_USED]);
@@ -839,7 +839,7 @@ TEST_F_TIMEOUT(paging, exhausted_tier_never_oom_kills, 300)
 	ASSERT_EQ(0, narrow(self->s, &self->host, 80 * MiB));
 	EXPECT_EQ(-ENOMEM, add(self->s, q, 32 * MiB, 8 * MiB, max,
 			       PAGING_DEFAULT, true, WINDOW_DEFAULT, &res));
-	EXPECT_NE(NULL, strstr(res.extack, "0 MiB of the swap tier left"))
+	EXPECT_NE(NULL, strstr(res.extack, "tier 0 MiB"))
 		TH_LOG("%s", res.extack);
 
 	/* The paging start's workload fills its startup, 12 MiB in swap. */

@@ -493,7 +493,7 @@ TEST_F(resv, startup_window_ends_the_phase)
 	ASSERT_LEDGER(self->s);
 }
 
-/* Reads are open to all; changes need CAP_NET_ADMIN. */
+/* Reads are open to all; changes need CAP_SYS_ADMIN. */
 TEST_F(resv, unprivileged_caller_refused)
 {
 	struct mr_result res;

@@ -802,6 +802,6 @@ const char *ipc_strerror(int err)
 	if (ipc_msg[0])
 		return ipc_msg;
 	if (err == -EPERM)
-		return "Operation not permitted (CAP_NET_ADMIN is needed)";
+		return "Operation not permitted (CAP_SYS_ADMIN is needed)";
 	return strerror(-err);
 }
