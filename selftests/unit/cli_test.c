@@ -22,11 +22,11 @@
 
 #include "policy.h"
 #include "../../tools/memresv/format.h"
-#include "../../tools/memresv/json_io.h"
+#include "../../tools/memresv/json.h"
 #include "../../tools/memresv/model.h"
 #include "../../tools/memresv/parse.h"
 #include "../../tools/memresv/rating.h"
-#include "../../tools/memresv/restore.h"
+#include "../../tools/memresv/journal.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define KiB		(1ULL << 10)

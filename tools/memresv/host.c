@@ -9,7 +9,7 @@
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
+#include "json.h"
 #include "subcommands.h"
 
 static int host_show(int argc, char **argv)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_io.h"
+#include "json.h"
 #include "format.h"
 #include "parse.h"
 

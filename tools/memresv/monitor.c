@@ -12,7 +12,7 @@
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
+#include "json.h"
 #include "subcommands.h"
 
 static volatile sig_atomic_t monitor_stop;

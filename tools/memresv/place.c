@@ -11,7 +11,7 @@
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
+#include "json.h"
 #include "parse.h"
 #include "rating.h"
 #include "subcommands.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "policy.h"
-#include "json_io.h"
+#include "json.h"
 #include "rating.h"
 
 /**

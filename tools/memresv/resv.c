@@ -10,7 +10,7 @@
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
+#include "json.h"
 #include "parse.h"
 #include "subcommands.h"
 

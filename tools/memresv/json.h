@@ -2,11 +2,11 @@
 /*
  * memresv tool: JSON output and input (json-c).
  */
-#ifndef MEMRESV_JSON_IO_H
-#define MEMRESV_JSON_IO_H
+#ifndef MEMRESV_JSON_H
+#define MEMRESV_JSON_H
 
 #include <stdio.h>
-#include <json.h>
+#include <json-c/json.h>
 
 #include "model.h"
 
@@ -31,4 +31,4 @@ void config_free(struct resv_config *cfg);
 int json_print(json_object *obj, FILE *out, bool pretty);
 int json_read_file(const char *path, char **text, size_t *len);
 
-#endif /* MEMRESV_JSON_IO_H */
+#endif /* MEMRESV_JSON_H */

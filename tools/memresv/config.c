@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memresv tool: save and restore.
+ * memresv tool: save and restore, the commands that print a configuration
+ * and apply one (through the undo journal, journal.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,8 +10,8 @@
 #include <string.h>
 
 #include "ipc.h"
-#include "json_io.h"
-#include "restore.h"
+#include "json.h"
+#include "journal.h"
 #include "subcommands.h"
 
 static int no_options(const char *cmd, int argc, char **argv)
