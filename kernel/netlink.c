@@ -656,8 +656,7 @@ static int memresv_nl_place(struct sk_buff *skb, struct genl_info *info)
 	err = -EMSGSIZE;
 	if (nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, policy) ||
 	    nla_put_u8(msg, MEMRESV_A_PLACE_FIT, rating.fit) ||
-	    nla_put_u32(msg, MEMRESV_A_PLACE_STARS, rating.stars) ||
-	    nla_put_string(msg, MEMRESV_A_PLACE_REASON, rating.reason))
+	    nla_put_u32(msg, MEMRESV_A_PLACE_STARS, rating.stars))
 		goto free;
 	nlmsg_end(msg, nlmsg_hdr(msg));
 	return genlmsg_reply(msg, info);

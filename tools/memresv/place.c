@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memresv tool: place -- rate how well a request fits this host (the
- * kernel's what-if query) or a list of host snapshots (offline, with the
- * same policy code).
+ * memresv tool: place -- rate how well a request fits this host or a list
+ * of host snapshots.  Both are the same path: figures (this host's from
+ * HOST_GET, or a snapshot's from its file) rated by rating_rate().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -120,9 +120,12 @@ int place_main(int argc, char **argv)
 		return usage_error("place", "need --min <= --startup <= --max");
 
 	if (optind == argc) {
-		ret = ipc_place(&req, &one);
+		struct host_info h;
+
+		ret = ipc_host_get(&h);
 		if (ret)
 			return fail("place", NULL, ret);
+		rating_rate(&h, &req, &one);
 		if (json)
 			return json_print(place_to_json(&one), stdout, true) ?
 				fail("place", NULL, -ENOMEM) : 0;
