@@ -4,7 +4,6 @@
  * and apply one (through the undo journal, journal.c).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +11,8 @@
 #include "ipc.h"
 #include "json.h"
 #include "journal.h"
+#include "options.h"
 #include "subcommands.h"
-
-static int no_options(const char *cmd, int argc, char **argv)
-{
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	int c;
-
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
-		return bad_option(cmd, c, argv);
-	return 0;
-}
 
 /**
  * save_main() - memresv save: print the configuration as JSON
@@ -36,7 +26,7 @@ int save_main(int argc, char **argv)
 	struct resv_config cfg = { 0 };
 	int ret;
 
-	ret = no_options("save", argc, argv);
+	ret = options_flag("save", &no_options, argc, argv, NULL);
 	if (ret)
 		return ret;
 	if (optind < argc)
@@ -134,7 +124,7 @@ int restore_main(int argc, char **argv)
 	char *text;
 	int ret;
 
-	ret = no_options("restore", argc, argv);
+	ret = options_flag("restore", &no_options, argc, argv, NULL);
 	if (ret)
 		return ret;
 	if (optind + 1 < argc)

@@ -10,7 +10,7 @@ TOOL_DIR	:= tools/memresv
 TOOL_LIB_SRCS	:= $(addprefix $(TOOL_DIR)/, model.c parse.c format.c json.c \
 		     rating.c journal.c)
 TOOL_SRCS	:= $(addprefix $(TOOL_DIR)/, main.c ipc.c resv.c host.c \
-		     place.c monitor.c config.c)
+		     place.c monitor.c config.c options.c)
 TOOL_HDRS	:= $(wildcard $(TOOL_DIR)/*.h)
 
 tool: $(BUILD)/memresv
