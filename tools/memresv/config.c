@@ -26,12 +26,10 @@ int save_main(int argc, char **argv)
 	struct resv_config cfg = { 0 };
 	int ret;
 
-	ret = options_flag("save", &no_options, argc, argv, NULL);
+	ret = options_flag("save", &no_options, argc, argv, NULL) ?:
+	      options_args("save", argc, argv, 0);
 	if (ret)
 		return ret;
-	if (optind < argc)
-		return usage_error("save", "unexpected argument '%s'",
-				   argv[optind]);
 	ret = ipc_host_get(&cfg.host);
 	if (ret)
 		return fail("save", NULL, ret);
@@ -124,12 +122,10 @@ int restore_main(int argc, char **argv)
 	char *text;
 	int ret;
 
-	ret = options_flag("restore", &no_options, argc, argv, NULL);
+	ret = options_flag("restore", &no_options, argc, argv, NULL) ?:
+	      options_args("restore", argc, argv, 1);
 	if (ret)
 		return ret;
-	if (optind + 1 < argc)
-		return usage_error("restore", "unexpected argument '%s'",
-				   argv[optind + 1]);
 	if (optind < argc)
 		file = argv[optind];
 	ret = json_read_file(file, &text, &len);

@@ -18,12 +18,10 @@ static int host_show(int argc, char **argv)
 	bool json = false;
 	int ret;
 
-	ret = options_flag("host", &json_options, argc, argv, &json);
+	ret = options_flag("host", &json_options, argc, argv, &json) ?:
+	      options_args("host", argc, argv, 0);
 	if (ret)
 		return ret;
-	if (optind < argc)
-		return usage_error("host", "unexpected argument '%s'",
-				   argv[optind]);
 	ret = ipc_host_get(&h);
 	if (ret)
 		return fail("host", NULL, ret);
@@ -40,12 +38,10 @@ static int host_set(int argc, char **argv)
 	int ret;
 
 	ret = options_parse("host set", &host_set_options, argc, argv, &h,
-			    NULL, NULL);
+			    NULL, NULL) ?:
+	      options_args("host set", argc, argv, 0);
 	if (ret)
 		return ret;
-	if (optind < argc)
-		return usage_error("host set", "unexpected argument '%s'",
-				   argv[optind]);
 	if (!h.set)
 		return usage_error("host set", "nothing to set");
 	ret = ipc_host_set(&h, &out);

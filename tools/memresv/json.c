@@ -65,6 +65,21 @@ static json_object *fields_to_json(const void *obj, const struct field *fields,
 }
 
 /**
+ * json_array_push() - append an object to an array being built
+ * @arr: the array; on failure it is put and becomes NULL, and later
+ *	pushes do nothing, so a loop can push and check once at the end
+ * @o: the object (NULL when building it failed); the array takes it
+ */
+void json_array_push(json_object **arr, json_object *o)
+{
+	if (*arr && o && !json_object_array_add(*arr, o))
+		return;
+	json_object_put(o);
+	json_object_put(*arr);
+	*arr = NULL;
+}
+
+/**
  * resv_to_json() - a reservation as a JSON object
  * @r: the reservation; only its set fields are written
  *

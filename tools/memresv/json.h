@@ -12,6 +12,7 @@
 
 #define JSON_ERR_LEN	256
 
+void json_array_push(json_object **arr, json_object *o);
 json_object *resv_to_json(const struct resv_info *r);
 json_object *host_to_json(const struct host_info *h);
 json_object *place_to_json(const struct place_result *p);

@@ -103,12 +103,10 @@ int monitor_main(int argc, char **argv)
 	bool json = false;
 	int ret;
 
-	ret = options_flag("monitor", &json_options, argc, argv, &json);
+	ret = options_flag("monitor", &json_options, argc, argv, &json) ?:
+	      options_args("monitor", argc, argv, 0);
 	if (ret)
 		return ret;
-	if (optind < argc)
-		return usage_error("monitor", "unexpected argument '%s'",
-				   argv[optind]);
 
 	/*
 	 * Block the stop signals except while waiting for the socket, so

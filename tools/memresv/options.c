@@ -329,6 +329,42 @@ void options_help(FILE *out, const struct cmd_options *co)
 }
 
 /**
+ * options_args() - refuse arguments beyond what a command takes
+ * @cmd: the command
+ * @argc: argument count
+ * @argv: arguments; its options parsed, the others start at optind
+ * @max: how many other arguments the command takes at most
+ *
+ * Return: 0, or EXIT_USAGE after quoting the first one too many.
+ */
+int options_args(const char *cmd, int argc, char **argv, int max)
+{
+	if (argc - optind <= max)
+		return 0;
+	return usage_error(cmd, "unexpected argument '%s'",
+			   argv[optind + max]);
+}
+
+/**
+ * options_cgroup() - the one CGROUP argument of a command
+ * @cmd: the command
+ * @argc: argument count
+ * @argv: arguments; its options parsed, CGROUP at optind
+ * @out: the path relative to the cgroup2 root
+ * @len: size of @out
+ *
+ * Return: 0, or EXIT_USAGE after saying what is wrong.
+ */
+int options_cgroup(const char *cmd, int argc, char **argv, char *out,
+		   size_t len)
+{
+	if (optind >= argc)
+		return usage_error(cmd, "CGROUP is missing");
+	return options_args(cmd, argc, argv, 1) ?:
+	       opt_cgroup(cmd, argv[optind], out, len);
+}
+
+/**
  * opt_size() - parse the SIZE value of an option
  * @cmd: the command, for the message
  * @opt: the option, e.g. "--min"

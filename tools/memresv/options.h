@@ -56,6 +56,9 @@ void options_usage(FILE *out, const char *first, const char *head,
 		   const struct cmd_options *co, const char *const *tail);
 void options_help(FILE *out, const struct cmd_options *co);
 
+int options_args(const char *cmd, int argc, char **argv, int max);
+int options_cgroup(const char *cmd, int argc, char **argv, char *out,
+		   size_t len);
 int opt_size(const char *cmd, const char *opt, const char *arg,
 	     uint64_t *out);
 int opt_u32(const char *cmd, const char *opt, const char *arg, uint32_t min,

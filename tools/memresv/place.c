@@ -141,15 +141,8 @@ int place_main(int argc, char **argv)
 	if (json) {
 		json_object *arr = json_object_new_array();
 
-		for (i = 0; arr && i < n; i++) {
-			json_object *o = place_to_json(&res[i]);
-
-			if (!o || json_object_array_add(arr, o)) {
-				json_object_put(o);
-				json_object_put(arr);
-				arr = NULL;
-			}
-		}
+		for (i = 0; arr && i < n; i++)
+			json_array_push(&arr, place_to_json(&res[i]));
 		ret = json_print(arr, stdout, true);
 	} else {
 		ret = print_ranked(res, n);

@@ -32,14 +32,9 @@ static int parse_settings(const char *cmd, const struct cmd_options *co,
 	memset(r, 0, sizeof(*r));
 	ret = options_parse(cmd, co, argc, argv, r, force ? add_extra : NULL,
 			    force);
-	if (ret)
-		return ret;
-	if (optind >= argc)
-		return usage_error(cmd, "CGROUP is missing");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'",
-				   argv[optind + 1]);
-	ret = opt_cgroup(cmd, argv[optind], r->cgroup, sizeof(r->cgroup));
+	if (!ret)
+		ret = options_cgroup(cmd, argc, argv, r->cgroup,
+				     sizeof(r->cgroup));
 	if (ret)
 		return ret;
 	SET(r, RESV_CGROUP);
@@ -101,14 +96,7 @@ static int parse_cgroup_only(const char *cmd, int argc, char **argv,
 
 	ret = options_flag(cmd, force ? &force_options : &no_options, argc,
 			   argv, force);
-	if (ret)
-		return ret;
-	if (optind >= argc)
-		return usage_error(cmd, "CGROUP is missing");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'",
-				   argv[optind + 1]);
-	return opt_cgroup(cmd, argv[optind], cgroup, len);
+	return ret ?: options_cgroup(cmd, argc, argv, cgroup, len);
 }
 
 /**
@@ -251,12 +239,10 @@ int show_main(int argc, char **argv)
 	size_t n = 0, i;
 	int ret;
 
-	ret = options_flag("show", &json_options, argc, argv, &json);
+	ret = options_flag("show", &json_options, argc, argv, &json) ?:
+	      options_args("show", argc, argv, 1);
 	if (ret)
 		return ret;
-	if (optind + 1 < argc)
-		return usage_error("show", "unexpected argument '%s'",
-				   argv[optind + 1]);
 	if (optind < argc) {
 		ret = opt_cgroup("show", argv[optind], cgroup, sizeof(cgroup));
 		if (ret)
@@ -276,15 +262,8 @@ int show_main(int argc, char **argv)
 		return fail("show", NULL, ret);
 	if (json) {
 		arr = json_object_new_array();
-		for (i = 0; arr && i < n; i++) {
-			json_object *o = resv_to_json(&list[i]);
-
-			if (!o || json_object_array_add(arr, o)) {
-				json_object_put(o);
-				json_object_put(arr);
-				arr = NULL;
-			}
-		}
+		for (i = 0; arr && i < n; i++)
+			json_array_push(&arr, resv_to_json(&list[i]));
 		ret = json_print(arr, stdout, true);
 	} else {
 		ret = print_table(list, n);
