@@ -32,8 +32,7 @@
 #include <signal.h>
 
 #include "bench.h"
-#include "bnl.h"
-#include "cgfile.h"
+#include "mrtest.h"
 #include "ftrace.h"
 
 #define CG		"memresv-bench-ops"
@@ -72,14 +71,14 @@ static void del_by_hand(void)
 /* The mirror is only fair if memresv really writes these values. */
 static void check_mirror(struct mrnl *b)
 {
-	if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+	if (mr_new(b, CG, STARTUP, MINIMUM, MAXIMUM, NULL))
 		bench_die("RESV_NEW %s: %d %s", CG, b->err, b->extack);
 	if (cg_u64(CG, "memory.max") != MAXIMUM ||
 	    cg_u64(CG, "memory.high") != STARTUP ||
 	    cg_u64(CG, "memory.min") != STARTUP ||
 	    cg_u64(CG, "memory.swap.max") != 0)
 		bench_die("RESV_NEW wrote other values than the baseline mirrors");
-	if (bnl_del(b, CG))
+	if (mr_del(b, CG))
 		bench_die("RESV_DEL %s: %d %s", CG, b->err, b->extack);
 	if (cg_u64(CG, "memory.max") != UINT64_MAX ||
 	    cg_u64(CG, "memory.high") != UINT64_MAX ||
@@ -122,8 +121,8 @@ static void profile(struct mrnl *b)
 	if (!getenv("MEMRESV_BENCH_PROFILE") || !ft_start(fns, n))
 		return;
 	for (i = 0; i < PROFILED; i++) {
-		if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0) ||
-		    set_max(b, MAXIMUM2) || bnl_del(b, CG))
+		if (mr_new(b, CG, STARTUP, MINIMUM, MAXIMUM, NULL) ||
+		    set_max(b, MAXIMUM2) || mr_del(b, CG))
 			bench_die("request failed while traced: %d %s", b->err,
 				  b->extack);
 	}
@@ -141,7 +140,7 @@ int main(int argc, char **argv)
 	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
 	char maxs[2][24], path[512], dirpath[512];
 	struct mrnl b;
-	struct bnl_attrs host;
+	struct mr_attrs host;
 
 	bench_open_results();
 	if (iters < 10)
@@ -161,7 +160,7 @@ int main(int argc, char **argv)
 	if (access(CG_ROOT "/" CG "/memory.swap.max", F_OK))
 		bench_die("%s has no memory.swap.max: swap accounting is off", CG);
 	/* Park the balancer: a pass in the middle would be noise. */
-	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
+	mr_host_set(&b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_MAX, NULL);
 	check_mirror(&b);
 
 	pair = calloc(total, sizeof(*pair));
@@ -188,25 +187,25 @@ int main(int argc, char **argv)
 	       iters);
 	for (i = 0; i < total; i++) {
 		k = i - WARMUP;
-		t[0] = bench_now_ns();
-		if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+		t[0] = mr_now_ns();
+		if (mr_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, NULL))
 			bench_die("RESV_NEW: %d %s", b.err, b.extack);
-		t[1] = bench_now_ns();
-		if (bnl_del(&b, CG))
+		t[1] = mr_now_ns();
+		if (mr_del(&b, CG))
 			bench_die("RESV_DEL: %d %s", b.err, b.extack);
-		t[2] = bench_now_ns();
+		t[2] = mr_now_ns();
 
-		t[3] = bench_now_ns();
-		if (bnl_getfamily(&b))
+		t[3] = mr_now_ns();
+		if (mr_getfamily(&b))
 			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
-		t[4] = bench_now_ns();
+		t[4] = mr_now_ns();
 		new_by_hand();
-		t[5] = bench_now_ns();
-		if (bnl_getfamily(&b))
+		t[5] = mr_now_ns();
+		if (mr_getfamily(&b))
 			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
-		t[6] = bench_now_ns();
+		t[6] = mr_now_ns();
 		del_by_hand();
-		t[7] = bench_now_ns();
+		t[7] = mr_now_ns();
 		if (k < 0)
 			continue;
 		pair[k] = t[2] - t[0];
@@ -220,7 +219,7 @@ int main(int argc, char **argv)
 	}
 
 	printf("set: %d RESV_SET of maximum and as many baselines\n", iters);
-	if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+	if (mr_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, NULL))
 		bench_die("RESV_NEW: %d %s", b.err, b.extack);
 	cg_path(path, sizeof(path), CG, "memory.max");
 	fd = open(path, O_WRONLY);
@@ -234,33 +233,33 @@ int main(int argc, char **argv)
 		const char *val = maxs[i & 1];
 
 		k = i - WARMUP;
-		t[0] = bench_now_ns();
+		t[0] = mr_now_ns();
 		if (set_max(&b, i & 1 ? MAXIMUM : MAXIMUM2))
 			bench_die("RESV_SET: %d %s", b.err, b.extack);
-		t[1] = bench_now_ns();
-		if (bnl_getfamily(&b))
+		t[1] = mr_now_ns();
+		if (mr_getfamily(&b))
 			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
 		by_hand("memory.max", val);
-		t[2] = bench_now_ns();
+		t[2] = mr_now_ns();
 		/* What a module keeping the file open would pay instead. */
 		if (pwrite(fd, val, strlen(val), 0) != (ssize_t)strlen(val))
 			bench_die("write to an open memory.max failed");
-		t[3] = bench_now_ns();
+		t[3] = mr_now_ns();
 		by_hand("memory.max", val);
-		t[4] = bench_now_ns();
-		if (bnl_host(&b, &host))
+		t[4] = mr_now_ns();
+		if (mr_host(&b, &host))
 			bench_die("HOST_GET: %d", b.err);
-		t[5] = bench_now_ns();
+		t[5] = mr_now_ns();
 		/* The path walk alone, and the open of a file whose walk is short. */
 		f = open(path, O_PATH);
 		if (f >= 0)
 			close(f);
-		t[6] = bench_now_ns();
+		t[6] = mr_now_ns();
 		f = openat(dirfd, "memory.max", O_WRONLY);
 		if (f < 0 || write(f, val, strlen(val)) != (ssize_t)strlen(val))
 			bench_die("openat + write of memory.max failed");
 		close(f);
-		t[7] = bench_now_ns();
+		t[7] = mr_now_ns();
 		if (k < 0)
 			continue;
 		walk[k] = t[6] - t[5];
@@ -273,45 +272,45 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	close(dirfd);
-	if (bnl_del(&b, CG))
+	if (mr_del(&b, CG))
 		bench_die("RESV_DEL: %d %s", b.err, b.extack);
 
-	p_pair = bench_pct(pair, iters, 50);
-	p_base1 = bench_pct(base1, iters, 50);
-	p_base2 = bench_pct(base2, iters, 50);
-	p_set = bench_pct(set, iters, 50);
-	p_sbase = bench_pct(sbase, iters, 50);
+	p_pair = mr_pct(pair, iters, 50);
+	p_base1 = mr_pct(base1, iters, 50);
+	p_base2 = mr_pct(base2, iters, 50);
+	p_set = mr_pct(set, iters, 50);
+	p_sbase = mr_pct(sbase, iters, 50);
 
 	printf("  p50 RESV_NEW + RESV_DEL       %9.1f us (p90 %.1f)\n",
-	       US(p_pair), US(bench_pct(pair, iters, 90)));
+	       US(p_pair), US(mr_pct(pair, iters, 90)));
 	printf("    RESV_NEW alone              %9.1f us\n",
-	       US(bench_pct(nnew, iters, 50)));
+	       US(mr_pct(nnew, iters, 50)));
 	printf("    RESV_DEL alone              %9.1f us\n",
-	       US(bench_pct(ndel, iters, 50)));
+	       US(mr_pct(ndel, iters, 50)));
 	printf("  p50 baseline (1 GETFAMILY)    %9.1f us (p90 %.1f)\n",
-	       US(p_base1), US(bench_pct(base1, iters, 90)));
+	       US(p_base1), US(mr_pct(base1, iters, 90)));
 	printf("    GETFAMILY with ACK          %9.1f us\n",
-	       US(bench_pct(gf, iters, 50)));
+	       US(mr_pct(gf, iters, 50)));
 	printf("    NEW's 4 writes by hand      %9.1f us\n",
-	       US(bench_pct(fnew, iters, 50)));
+	       US(mr_pct(fnew, iters, 50)));
 	printf("    DEL's 4 writes              %9.1f us\n",
-	       US(bench_pct(fdel, iters, 50)));
+	       US(mr_pct(fdel, iters, 50)));
 	printf("  p50 baseline (2 GETFAMILY)    %9.1f us\n", US(p_base2));
 	printf("  add_del_ratio                 %9.3f (%.3f against 2 requests)\n",
 	       (double)p_pair / p_base1, (double)p_pair / p_base2);
 	printf("  p50 RESV_SET maximum          %9.1f us (p90 %.1f)\n",
-	       US(p_set), US(bench_pct(set, iters, 90)));
+	       US(p_set), US(mr_pct(set, iters, 90)));
 	printf("  p50 GETFAMILY + memory.max    %9.1f us\n", US(p_sbase));
 	printf("    open+write+close memory.max %9.1f us\n",
-	       US(bench_pct(sfile, iters, 50)));
+	       US(mr_pct(sfile, iters, 50)));
 	printf("    write to it kept open       %9.1f us\n",
-	       US(bench_pct(sopen, iters, 50)));
+	       US(mr_pct(sopen, iters, 50)));
 	printf("    open(O_PATH)+close: the walk %9.1f us\n",
-	       US(bench_pct(walk, iters, 50)));
+	       US(mr_pct(walk, iters, 50)));
 	printf("    openat(group dir)+write+close %8.1f us\n",
-	       US(bench_pct(at, iters, 50)));
+	       US(mr_pct(at, iters, 50)));
 	printf("    HOST_GET with ACK           %9.1f us\n",
-	       US(bench_pct(hget, iters, 50)));
+	       US(mr_pct(hget, iters, 50)));
 	printf("  set_ratio                     %9.3f\n",
 	       (double)p_set / p_sbase);
 
@@ -319,24 +318,24 @@ int main(int argc, char **argv)
 	bench_result("set_ratio", (double)p_set / p_sbase);
 	bench_result("x_add_del_ratio_2req", (double)p_pair / p_base2);
 	bench_result("x_add_del_us", US(p_pair));
-	bench_result("x_new_us", US(bench_pct(nnew, iters, 50)));
-	bench_result("x_del_us", US(bench_pct(ndel, iters, 50)));
+	bench_result("x_new_us", US(mr_pct(nnew, iters, 50)));
+	bench_result("x_del_us", US(mr_pct(ndel, iters, 50)));
 	bench_result("x_add_del_base_us", US(p_base1));
 	bench_result("x_add_del_base2_us", US(p_base2));
-	bench_result("x_getfamily_us", US(bench_pct(gf, iters, 50)));
-	bench_result("x_new_files_us", US(bench_pct(fnew, iters, 50)));
-	bench_result("x_del_files_us", US(bench_pct(fdel, iters, 50)));
+	bench_result("x_getfamily_us", US(mr_pct(gf, iters, 50)));
+	bench_result("x_new_files_us", US(mr_pct(fnew, iters, 50)));
+	bench_result("x_del_files_us", US(mr_pct(fdel, iters, 50)));
 	bench_result("x_set_us", US(p_set));
 	bench_result("x_set_base_us", US(p_sbase));
-	bench_result("x_file_write_us", US(bench_pct(sfile, iters, 50)));
-	bench_result("x_file_write_open_us", US(bench_pct(sopen, iters, 50)));
-	bench_result("x_host_get_us", US(bench_pct(hget, iters, 50)));
-	bench_result("x_open_path_us", US(bench_pct(walk, iters, 50)));
-	bench_result("x_openat_write_us", US(bench_pct(at, iters, 50)));
+	bench_result("x_file_write_us", US(mr_pct(sfile, iters, 50)));
+	bench_result("x_file_write_open_us", US(mr_pct(sopen, iters, 50)));
+	bench_result("x_host_get_us", US(mr_pct(hget, iters, 50)));
+	bench_result("x_open_path_us", US(mr_pct(walk, iters, 50)));
+	bench_result("x_openat_write_us", US(mr_pct(at, iters, 50)));
 	bench_result("x_iterations", iters);
 
 	profile(&b);
-	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+	mr_host_set(&b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_DEFAULT, NULL);
 	mrnl_close(&b);
 	cg_rmdir(CG);
 	(void)argc;
