@@ -157,19 +157,21 @@ static void env_teardown(struct __test_metadata *_metadata,
 	mr_close(self->s);
 }
 
-FIXTURE(paging) {
-	struct paging_env e;
-};
+/* A fixture whose tests find a struct paging_env set up, as self->e. */
+#define PAGING_FIXTURE(name)						\
+	FIXTURE(name) {							\
+		struct paging_env e;					\
+	};								\
+	FIXTURE_SETUP(name)						\
+	{								\
+		env_setup(_metadata, &self->e);				\
+	}								\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		env_teardown(_metadata, &self->e);			\
+	}
 
-FIXTURE_SETUP(paging)
-{
-	env_setup(_metadata, &self->e);
-}
-
-FIXTURE_TEARDOWN(paging)
-{
-	env_teardown(_metadata, &self->e);
-}
+PAGING_FIXTURE(paging)
 
 /*
  * A restart whose startup exceeds what the host can give physically is
@@ -470,9 +472,7 @@ static void expect_ended(struct __test_metadata *_metadata, struct mrnl *s,
  * The paging phase ends on its own, at startup_window or at paging_max,
  * whichever comes first: 2 s here either way, with the other one far.
  */
-FIXTURE(phase_end) {
-	struct paging_env e;
-};
+PAGING_FIXTURE(phase_end)
 
 FIXTURE_VARIANT(phase_end) {
 	uint32_t window;	/* startup_window, s */
@@ -492,16 +492,6 @@ FIXTURE_VARIANT_ADD(phase_end, paging_max) {
 	.paging_max = 2,
 	.reason = MEMRESV_REASON_PAGING_MAX,
 };
-
-FIXTURE_SETUP(phase_end)
-{
-	env_setup(_metadata, &self->e);
-}
-
-FIXTURE_TEARDOWN(phase_end)
-{
-	env_teardown(_metadata, &self->e);
-}
 
 TEST_F_TIMEOUT(phase_end, ends_paging, 60)
 {
