@@ -66,9 +66,9 @@ static int add(struct mrnl *s, const char *cg, uint64_t startup,
 	return mr_do(s, msg, res);
 }
 
-/* A pass of workload @i in @cg, with what went wrong if it did. */
-#define ASSERT_PASS(i, cg, ms) do {					\
-	int __rc = mr_hog_wait(&self->e.hog[i], (ms));			\
+/* A pass of workload @i of @env in @cg, with what went wrong if it did. */
+#define ASSERT_PASS(env, i, cg, ms) do {				\
+	int __rc = mr_hog_wait(&(env)->hog[i], (ms));			\
 									\
 	ASSERT_EQ(1, __rc)						\
 		TH_LOG("the workload %s (oom_kill %llu, swap max %llu, swap %llu MiB)", \
@@ -174,6 +174,41 @@ static void env_teardown(struct __test_metadata *_metadata,
 PAGING_FIXTURE(paging)
 
 /*
+ * A start of @st in the first group with only @g of the host free (paging
+ * "always"), and a workload in it that touches @touch once: the start of
+ * the tests of a workload that runs partly from swap.
+ */
+static void start_paging(struct __test_metadata *_metadata,
+			 struct paging_env *e, uint64_t st, uint64_t min,
+			 uint64_t g, uint64_t touch, struct mr_attrs *r)
+{
+	const char *a = e->cg[0];
+	struct mr_result res;
+
+	ASSERT_EQ(0, narrow(e->s, &e->host, g));
+	ASSERT_EQ(0, add(e->s, a, st, min, 256 * MiB, MEMRESV_PAGING_ALWAYS,
+			 false, WINDOW_DEFAULT, &res))
+		TH_LOG("%s", res.extack);
+	*r = res.last;
+	ASSERT_EQ(MEMRESV_STATE_PAGING, r->val[MEMRESV_A_STATE]);
+	ASSERT_EQ(0, mr_hog_start(&e->hog[0], a, MR_HOG_PASSES, touch, 0));
+	ASSERT_PASS(e, 0, a, 240000);
+}
+
+/* A reservation admitted with paging: @g in RAM, @grant from the tier. */
+static void expect_paging(struct __test_metadata *_metadata,
+			  const struct mr_attrs *r, const char *cg, uint64_t g,
+			  uint64_t grant)
+{
+	EXPECT_EQ(MEMRESV_STATE_PAGING, r->val[MEMRESV_A_STATE]);
+	EXPECT_EQ(g, r->val[MEMRESV_A_GUARANTEE]);
+	EXPECT_EQ(grant, r->val[MEMRESV_A_PAGING_GRANT]);
+	EXPECT_EQ(g, cg_u64(cg, "memory.max"));
+	/* swap_max 0; room for all of startup (see resv.c) */
+	EXPECT_EQ(g + grant, cg_u64(cg, "memory.swap.max"));
+}
+
+/*
  * A restart whose startup exceeds what the host can give physically is
  * admitted with paging: g = F + R in RAM, startup - g from the tier.  A new
  * reservation gets the tier only with FORCE (or paging "always"), and
@@ -203,17 +238,12 @@ TEST_F_TIMEOUT(paging, restart_pages_when_startup_does_not_fit, 120)
 	ASSERT_EQ(0, mr_cmd(self->e.s, MEMRESV_CMD_RESV_RESTART, a, &res))
 		TH_LOG("%s", res.extack);
 	r = res.last;
-	EXPECT_EQ(MEMRESV_STATE_PAGING, r.val[MEMRESV_A_STATE]);
+	expect_paging(_metadata, &r, a, g, grant);
 	EXPECT_EQ(MEMRESV_STATUS_WARNING, r.val[MEMRESV_A_STATUS]);
-	EXPECT_EQ(g, r.val[MEMRESV_A_GUARANTEE]);
 	EXPECT_EQ(g, r.val[MEMRESV_A_TARGET]);
-	EXPECT_EQ(grant, r.val[MEMRESV_A_PAGING_GRANT]);
 	EXPECT_TRUE(r.has[MEMRESV_A_PHASE_LEFT_MS]);
-	EXPECT_EQ(g, cg_u64(a, "memory.max"));
 	EXPECT_EQ(g, cg_u64(a, "memory.min"));
 	EXPECT_EQ(g, cg_u64(a, "memory.high"));
-	/* swap_max 0; room for all of startup (see resv.c) */
-	EXPECT_EQ(g + grant, cg_u64(a, "memory.swap.max"));
 	ASSERT_EQ(0, mr_host(self->e.s, &h));
 	EXPECT_EQ(h0.val[MEMRESV_A_HOST_PAGING_USED] + grant,
 		  h.val[MEMRESV_A_HOST_PAGING_USED]);
@@ -257,12 +287,8 @@ TEST_F_TIMEOUT(paging, restart_pages_when_startup_does_not_fit, 120)
 			 WINDOW_DEFAULT, &res))
 		TH_LOG("%s", res.extack);
 	r = res.last;
-	EXPECT_EQ(MEMRESV_STATE_PAGING, r.val[MEMRESV_A_STATE]);
-	EXPECT_EQ(g, r.val[MEMRESV_A_GUARANTEE]);
-	EXPECT_EQ(grant, r.val[MEMRESV_A_PAGING_GRANT]);
+	expect_paging(_metadata, &r, b, g, grant);
 	EXPECT_EQ(MEMRESV_PAGING_RESTART, r.val[MEMRESV_A_PAGING]);
-	EXPECT_EQ(g, cg_u64(b, "memory.max"));
-	EXPECT_EQ(g + grant, cg_u64(b, "memory.swap.max"));
 	ASSERT_EQ(0, mr_host(self->e.s, &h));
 	EXPECT_EQ(h0.val[MEMRESV_A_HOST_PAGING_USED] + grant,
 		  h.val[MEMRESV_A_HOST_PAGING_USED]);
@@ -296,21 +322,13 @@ TEST_F_TIMEOUT(paging, workload_runs_partly_from_swap, 300)
 	const uint64_t st = 64 * MiB, g = 32 * MiB, touch = 60 * MiB;
 	const char *a = self->e.cg[0];
 	uint64_t t0, first, cur, swp;
-	struct mr_result res;
 	struct mr_attrs r;
 
 	NEED_SWAP();
-	ASSERT_EQ(0, narrow(self->e.s, &self->e.host, g));
-	ASSERT_EQ(0, add(self->e.s, a, st, 16 * MiB, 256 * MiB,
-			 MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res))
-		TH_LOG("%s", res.extack);
-	ASSERT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
-	EXPECT_EQ(st - g, res.last.val[MEMRESV_A_PAGING_GRANT]);
-
 	t0 = mr_now_ms();
-	ASSERT_EQ(0, mr_hog_start(&self->e.hog[0], a, MR_HOG_PASSES, touch, 0));
-	ASSERT_PASS(0, a, 240000);
+	start_paging(_metadata, &self->e, st, 16 * MiB, g, touch, &r);
 	first = mr_now_ms() - t0;
+	EXPECT_EQ(st - g, r.val[MEMRESV_A_PAGING_GRANT]);
 	cur = cg_u64(a, "memory.current");
 	swp = cg_u64(a, "memory.swap.current");
 	TH_LOG("touched %llu MiB in %llu ms: %llu MiB in RAM, %llu MiB in swap",
@@ -348,24 +366,18 @@ TEST_F_TIMEOUT(paging, workload_touches_its_startup_again, 600)
 {
 	const uint64_t st = 64 * MiB, g = 32 * MiB, touch = 60 * MiB;
 	const char *a = self->e.cg[0];
-	struct mr_result res;
+	struct mr_attrs r;
 	uint64_t t0;
 
 	NEED_SWAP();
-	ASSERT_EQ(0, narrow(self->e.s, &self->e.host, g));
-	ASSERT_EQ(0, add(self->e.s, a, st, 16 * MiB, 256 * MiB,
-			 MEMRESV_PAGING_ALWAYS, false, WINDOW_DEFAULT, &res))
-		TH_LOG("%s", res.extack);
-	ASSERT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
-	ASSERT_EQ(0, mr_hog_start(&self->e.hog[0], a, MR_HOG_PASSES, touch, 0));
-	ASSERT_PASS(0, a, 240000);
+	start_paging(_metadata, &self->e, st, 16 * MiB, g, touch, &r);
 	/*
 	 * Once more: one pass shows it, and the debug kernel takes minutes
 	 * over each when the swap device is contended.
 	 */
 	t0 = mr_now_ms();
 	ASSERT_TRUE(mr_hog_again(&self->e.hog[0]));
-	ASSERT_PASS(0, a, 400000);
+	ASSERT_PASS(&self->e, 0, a, 400000);
 	TH_LOG("touched %llu MiB again in %llu ms",
 	       (unsigned long long)(touch >> 20),
 	       (unsigned long long)(mr_now_ms() - t0));
@@ -390,13 +402,8 @@ TEST_F_TIMEOUT(paging, ready_ends_paging_and_swap_drains, 300)
 	struct mr_result res;
 
 	NEED_SWAP();
-	ASSERT_EQ(0, narrow(self->e.s, &self->e.host, g));
 	ASSERT_EQ(0, mr_host(self->e.s, &h0));
-	ASSERT_EQ(0, add(self->e.s, a, st, min, max, MEMRESV_PAGING_ALWAYS, false,
-			 WINDOW_DEFAULT, &res)) TH_LOG("%s", res.extack);
-	ASSERT_EQ(MEMRESV_STATE_PAGING, res.last.val[MEMRESV_A_STATE]);
-	ASSERT_EQ(0, mr_hog_start(&self->e.hog[0], a, MR_HOG_PASSES, touch, 0));
-	ASSERT_PASS(0, a, 240000);
+	start_paging(_metadata, &self->e, st, min, g, touch, &r);
 	swp0 = cg_u64(a, "memory.swap.current");
 	ASSERT_GT(swp0, 0);
 
@@ -434,7 +441,7 @@ TEST_F_TIMEOUT(paging, ready_ends_paging_and_swap_drains, 300)
 	/* Touched again, they come back in and leave swap. */
 	t0 = mr_now_ms();
 	ASSERT_TRUE(mr_hog_again(&self->e.hog[0]));
-	ASSERT_PASS(0, a, 240000);
+	ASSERT_PASS(&self->e, 0, a, 240000);
 	MR_WAIT(40, PERIOD_MS,
 		(swp = cg_u64(a, "memory.swap.current")) <= swp0 / 8);
 	ASSERT_EQ(0, mr_get(self->e.s, a, &r));
@@ -685,7 +692,7 @@ TEST_F_TIMEOUT(paging, exhausted_tier_never_oom_kills, 300)
 
 	/* The paging start's workload fills its startup, 12 MiB in swap. */
 	ASSERT_EQ(0, mr_hog_start(&self->e.hog[1], p, MR_HOG_PASSES, 52 * MiB, 0));
-	ASSERT_PASS(1, p, 240000);
+	ASSERT_PASS(&self->e, 1, p, 240000);
 	EXPECT_GT(cg_u64(p, "memory.swap.current"), 0);
 
 	/*
@@ -695,7 +702,7 @@ TEST_F_TIMEOUT(paging, exhausted_tier_never_oom_kills, 300)
 	ASSERT_EQ(0, narrow(self->e.s, &self->e.host, max));
 	ASSERT_EQ(0, mr_cmd(self->e.s, MEMRESV_CMD_RESV_READY, p, &res));
 	ASSERT_TRUE(mr_hog_again(&self->e.hog[1]));
-	ASSERT_PASS(1, p, 240000);
+	ASSERT_PASS(&self->e, 1, p, 240000);
 	for (i = 0; i < 8; i++) {
 		usleep(PERIOD_MS * 1000);
 		expect_tier_holds(_metadata, self->e.s, &h);
