@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memresv benchmarks: clocks, order statistics and the results file.
+ * memresv benchmarks: the results file.  Clocks, order statistics and the
+ * timing loop are the test library's (selftests/lib/timing.h), shared with
+ * the selftests.
  *
  * Every benchmark prints what it does for people and appends its figures
  * to a results file as "key value" lines; bench/run.sh turns those into
@@ -17,60 +19,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static inline uint64_t bench_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static inline void bench_sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (long)(ms % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts))
-		;
-}
-
-static inline int bench_cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static inline int bench_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The @pct-th percentile of @v (sorted in place), nearest rank. */
-static inline uint64_t bench_pct(uint64_t *v, size_t n, unsigned int pct)
-{
-	size_t rank;
-
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), bench_cmp_u64);
-	rank = (n * pct + 99) / 100;
-	return v[rank ? rank - 1 : 0];
-}
-
-static inline double bench_median(double *v, size_t n)
-{
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static FILE *bench_results;
 
@@ -107,5 +58,7 @@ static inline void bench_die(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+double bench_policy_ms(int n, int runs);
 
 #endif /* _MEMRESV_BENCH_H */

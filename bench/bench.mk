@@ -14,26 +14,24 @@ BENCH_DIR	:= $(BUILD)/bench
 BENCH_VM_BINS	:= $(addprefix $(BENCH_DIR)/, ops_bench react_bench scale_bench \
 		   replay_bench)
 BENCH_HOST_BINS	:= $(BENCH_DIR)/density
-# The libnl core and the cgroup file helpers are the selftests'
-# (selftests/memresv/mrnl.c, cgfile.h); bnl.c adds what only the
-# benchmarks need.
-BENCH_LIB	:= bench/bnl.c selftests/memresv/mrnl.c
-BENCH_HDRS	:= $(wildcard bench/*.h)
-BENCH_VM_HDRS	:= $(BENCH_HDRS) selftests/memresv/mrnl.h \
-		   selftests/memresv/cgfile.h
-BENCH_CPPFLAGS	:= -I$(SRC)/selftests/memresv
+# The netlink client, the cgroup file helpers, the hog, the ledger check
+# and the timing loop are the test library the selftests use too
+# (build/libmrtest.a, selftests/lib/); policy_pass.c times the policy
+# core's pass for scale_bench and density alike.
+BENCH_SRCS	:= bench/policy_pass.c kernel/policy.c
+BENCH_HDRS	:= $(wildcard bench/*.h) $(MRTEST_HDRS)
 
-$(BENCH_DIR)/%_bench: bench/%_bench.c $(BENCH_LIB) $(BENCH_VM_HDRS) \
-		kernel/policy.c kernel/policy.h uapi/linux/memresv.h
+$(BENCH_DIR)/%_bench: bench/%_bench.c $(BENCH_SRCS) $(BENCH_HDRS) \
+		$(MRTEST_LIB) kernel/policy.h uapi/linux/memresv.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) $(BENCH_CPPFLAGS) \
-		$(NL_CFLAGS) -o $@ $< $(BENCH_LIB) kernel/policy.c $(NL_LIBS) -lm
+	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) $(MRTEST_CFLAGS) \
+		$(NL_CFLAGS) -o $@ $< $(BENCH_SRCS) $(MRTEST_LIB) $(NL_LIBS) -lm
 
-$(BENCH_DIR)/density: bench/density.c $(BENCH_HDRS) kernel/policy.c \
-		kernel/policy.h uapi/linux/memresv.h
+$(BENCH_DIR)/density: bench/density.c $(BENCH_SRCS) $(BENCH_HDRS) \
+		$(MRTEST_LIB) kernel/policy.h uapi/linux/memresv.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) \
-		-o $@ $< kernel/policy.c -lm
+	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) $(MRTEST_CFLAGS) \
+		$(NL_CFLAGS) -o $@ $< $(BENCH_SRCS) $(MRTEST_LIB) $(NL_LIBS) -lm
 
 bench-build: $(BENCH_VM_BINS) $(BENCH_HOST_BINS)
 

@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "mrtest.h"
 #include "policy.h"
 
 #define GiB		(1ULL << 30)
@@ -283,11 +284,8 @@ struct result {
 	uint64_t tier_peak;
 };
 
-struct ledger {
-	uint64_t guaranteed, assigned, paging_used;
-};
-
-static struct ledger led;
+/* The replay's ledger; its count is that of active[]. */
+static struct mr_ledger led;
 static int *active;		/* VMs in the ledger */
 static int nactive;
 
@@ -304,20 +302,16 @@ static void account(struct vm *vm, uint64_t g, uint64_t t, uint64_t grant)
 /* Recount the ledger and check the invariant: after every event. */
 static void check(struct result *r, double now)
 {
-	uint64_t g = 0, a = 0, p = 0;
+	struct mr_ledger counted = { 0 };
+	char why[256];
 	int i;
 
-	for (i = 0; i < nactive; i++) {
-		g += vms[active[i]].guarantee;
-		a += vms[active[i]].target;
-		p += vms[active[i]].grant;
-	}
-	if (g != led.guaranteed || a != led.assigned || p != led.paging_used)
-		bench_die("ledger drift at %.0f s", now);
-	if (led.guaranteed > CAPACITY)
-		bench_die("invariant broken at %.0f s: guaranteed %llu > capacity %llu",
-			  now, (unsigned long long)led.guaranteed,
-			  (unsigned long long)CAPACITY);
+	for (i = 0; i < nactive; i++)
+		mr_ledger_add(&counted, vms[active[i]].guarantee,
+			      vms[active[i]].target, vms[active[i]].grant);
+	led.n = (uint64_t)nactive;
+	if (mr_ledger_compare(&counted, &led, CAPACITY, why, sizeof(why)))
+		bench_die("ledger at %.0f s: %s", now, why);
 	if (led.paging_used > TIER)
 		bench_die("swap tier overdrawn at %.0f s", now);
 	r->checks++;
@@ -597,41 +591,6 @@ static void print(double load, const struct result *res)
 	       starts(&res[POL_STARTUP]));
 }
 
-/*
- * The balancer's arithmetic for 10,000 idle entries, timed here on the
- * host; scale_bench times the same in the VM, and the two give the
- * emulation's slowdown for plain computation.
- */
-static double host_policy_ms(void)
-{
-	const int n = 10000;
-	struct memresv_balance_entry *e = calloc(n, sizeof(*e));
-	struct memresv_balance_params p = {
-		.capacity = 1ULL << 31,
-		.shrink_step = 32 * MiB,
-		.hysteresis = 2 * MiB,
-	};
-	double v[5];
-	uint64_t t0;
-	int i, r;
-
-	if (!e)
-		bench_die("out of memory");
-	for (r = 0; r < 5; r++) {
-		for (i = 0; i < n; i++)
-			e[i] = (struct memresv_balance_entry){
-				.guarantee = 4096, .maximum = 4096,
-				.buffer = 20, .weight = 5000, .target = 4096,
-			};
-		t0 = bench_now_ns();
-		memresv_policy_balance(e, n, &p);
-		v[r] = (bench_now_ns() - t0) / 1e6;
-	}
-	free(e);
-	bench_median(v, 5);
-	return v[0];
-}
-
 int main(int argc, char **argv)
 {
 	static const double loads[] = { 0.75, 1.0, 1.25, 1.5, 2.0 };
@@ -642,7 +601,7 @@ int main(int argc, char **argv)
 	int i;
 
 	bench_open_results();
-	bench_result("x_host_policy_10000_ms", host_policy_ms());
+	bench_result("x_host_policy_10000_ms", bench_policy_ms(10000, 5));
 	run(load, res);
 	print(load, res);
 	bench_result("density_ratio", (double)starts(m) / starts(st));

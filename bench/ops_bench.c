@@ -32,8 +32,7 @@
 #include <signal.h>
 
 #include "bench.h"
-#include "bnl.h"
-#include "cgfile.h"
+#include "mrtest.h"
 #include "ftrace.h"
 
 #define CG		"memresv-bench-ops"
@@ -72,14 +71,14 @@ static void del_by_hand(void)
 /* The mirror is only fair if memresv really writes these values. */
 static void check_mirror(struct mrnl *b)
 {
-	if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
+	if (mr_new(b, CG, STARTUP, MINIMUM, MAXIMUM, NULL))
 		bench_die("RESV_NEW %s: %d %s", CG, b->err, b->extack);
 	if (cg_u64(CG, "memory.max") != MAXIMUM ||
 	    cg_u64(CG, "memory.high") != STARTUP ||
 	    cg_u64(CG, "memory.min") != STARTUP ||
 	    cg_u64(CG, "memory.swap.max") != 0)
 		bench_die("RESV_NEW wrote other values than the baseline mirrors");
-	if (bnl_del(b, CG))
+	if (mr_del(b, CG))
 		bench_die("RESV_DEL %s: %d %s", CG, b->err, b->extack);
 	if (cg_u64(CG, "memory.max") != UINT64_MAX ||
 	    cg_u64(CG, "memory.high") != UINT64_MAX ||
@@ -122,8 +121,8 @@ static void profile(struct mrnl *b)
 	if (!getenv("MEMRESV_BENCH_PROFILE") || !ft_start(fns, n))
 		return;
 	for (i = 0; i < PROFILED; i++) {
-		if (bnl_new(b, CG, STARTUP, MINIMUM, MAXIMUM, 0) ||
-		    set_max(b, MAXIMUM2) || bnl_del(b, CG))
+		if (mr_new(b, CG, STARTUP, MINIMUM, MAXIMUM, NULL) ||
+		    set_max(b, MAXIMUM2) || mr_del(b, CG))
 			bench_die("request failed while traced: %d %s", b->err,
 				  b->extack);
 	}
@@ -132,16 +131,145 @@ static void profile(struct mrnl *b)
 	ft_report("req", fns, n);
 }
 
+/* What the timed steps work on. */
+struct ops {
+	struct mrnl b;
+	char maxs[2][24];	/* memory.max values, alternating */
+	char path[512];		/* the group's memory.max */
+	int fd;			/* memory.max, kept open */
+	int dirfd;		/* the group's directory */
+};
+
+/*
+ * One timed step of an iteration; @i alternates what changes.  A step that
+ * fails ends the benchmark.
+ */
+struct step {
+	void (*fn)(struct ops *o, int i);
+	uint64_t *ns;		/* its time in each counted iteration */
+};
+
+static void step_new(struct ops *o, int i)
+{
+	if (mr_new(&o->b, CG, STARTUP, MINIMUM, MAXIMUM, NULL))
+		bench_die("RESV_NEW: %d %s", o->b.err, o->b.extack);
+}
+
+static void step_del(struct ops *o, int i)
+{
+	if (mr_del(&o->b, CG))
+		bench_die("RESV_DEL: %d %s", o->b.err, o->b.extack);
+}
+
+static void step_getfamily(struct ops *o, int i)
+{
+	if (mr_getfamily(&o->b))
+		bench_die("CTRL_CMD_GETFAMILY: %d", o->b.err);
+}
+
+static void step_new_by_hand(struct ops *o, int i)
+{
+	new_by_hand();
+}
+
+static void step_del_by_hand(struct ops *o, int i)
+{
+	del_by_hand();
+}
+
+static void step_set(struct ops *o, int i)
+{
+	if (set_max(&o->b, i & 1 ? MAXIMUM : MAXIMUM2))
+		bench_die("RESV_SET: %d %s", o->b.err, o->b.extack);
+}
+
+/* The set's baseline: the request, and the write by hand. */
+static void step_set_by_hand(struct ops *o, int i)
+{
+	step_getfamily(o, i);
+	by_hand("memory.max", o->maxs[i & 1]);
+}
+
+/* What a module keeping the file open would pay instead. */
+static void step_write_open(struct ops *o, int i)
+{
+	const char *val = o->maxs[i & 1];
+
+	if (pwrite(o->fd, val, strlen(val), 0) != (ssize_t)strlen(val))
+		bench_die("write to an open memory.max failed");
+}
+
+static void step_write_file(struct ops *o, int i)
+{
+	by_hand("memory.max", o->maxs[i & 1]);
+}
+
+static void step_host_get(struct ops *o, int i)
+{
+	struct mr_attrs host;
+
+	if (mr_host(&o->b, &host))
+		bench_die("HOST_GET: %d", o->b.err);
+}
+
+/* The path walk alone. */
+static void step_walk(struct ops *o, int i)
+{
+	int f = open(o->path, O_PATH);
+
+	if (f >= 0)
+		close(f);
+}
+
+/* The open of a file whose walk is short. */
+static void step_openat(struct ops *o, int i)
+{
+	const char *val = o->maxs[i & 1];
+	int f = openat(o->dirfd, "memory.max", O_WRONLY);
+
+	if (f < 0 || write(f, val, strlen(val)) != (ssize_t)strlen(val))
+		bench_die("openat + write of memory.max failed");
+	close(f);
+}
+
+/*
+ * The timing loop: @total iterations of the @n steps in order, each step
+ * timed on its own; the first WARMUP iterations are not counted.
+ */
+static void time_steps(struct ops *o, const struct step *steps, int n,
+		       int total)
+{
+	uint64_t t0;
+	int i, j;
+
+	for (i = 0; i < total; i++) {
+		for (j = 0; j < n; j++) {
+			t0 = mr_now_ns();
+			steps[j].fn(o, i);
+			if (i >= WARMUP)
+				steps[j].ns[i - WARMUP] = mr_now_ns() - t0;
+		}
+	}
+}
+
+static uint64_t *times(int n)
+{
+	uint64_t *v = calloc(n, sizeof(*v));
+
+	if (!v)
+		bench_die("out of memory");
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("MEMRESV_BENCH_ITERS");
-	int iters = env ? atoi(env) : 2000, total, i, k, fd, dirfd, f, err;
-	uint64_t *pair, *nnew, *ndel, *base1, *base2, *gf, *fnew, *fdel;
-	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at, t[8];
+	int iters = env ? atoi(env) : 2000, total, k, err;
+	uint64_t *pair, *nnew, *ndel, *base1, *base2, *gf, *gf2, *fnew, *fdel;
+	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at;
 	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
-	char maxs[2][24], path[512], dirpath[512];
-	struct mrnl b;
-	struct bnl_attrs host;
+	char dirpath[512];
+	struct ops o;
 
 	bench_open_results();
 	if (iters < 10)
@@ -150,10 +278,12 @@ int main(int argc, char **argv)
 	snprintf(new_max, sizeof(new_max), "%llu", (unsigned long long)MAXIMUM);
 	snprintf(new_high, sizeof(new_high), "%llu", (unsigned long long)STARTUP);
 	snprintf(new_min, sizeof(new_min), "%llu", (unsigned long long)STARTUP);
-	snprintf(maxs[0], sizeof(maxs[0]), "%llu", (unsigned long long)MAXIMUM2);
-	snprintf(maxs[1], sizeof(maxs[1]), "%llu", (unsigned long long)MAXIMUM);
+	snprintf(o.maxs[0], sizeof(o.maxs[0]), "%llu",
+		 (unsigned long long)MAXIMUM2);
+	snprintf(o.maxs[1], sizeof(o.maxs[1]), "%llu",
+		 (unsigned long long)MAXIMUM);
 
-	if (mrnl_open(&b))
+	if (mrnl_open(&o.b))
 		bench_die("cannot talk to the memresv family (module loaded?)");
 	err = cg_create(CG);
 	if (err && err != -EEXIST)
@@ -161,157 +291,95 @@ int main(int argc, char **argv)
 	if (access(CG_ROOT "/" CG "/memory.swap.max", F_OK))
 		bench_die("%s has no memory.swap.max: swap accounting is off", CG);
 	/* Park the balancer: a pass in the middle would be noise. */
-	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
-	check_mirror(&b);
+	mr_host_set(&o.b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_MAX, NULL);
+	check_mirror(&o.b);
 
-	pair = calloc(total, sizeof(*pair));
-	nnew = calloc(total, sizeof(*nnew));
-	ndel = calloc(total, sizeof(*ndel));
-	base1 = calloc(total, sizeof(*base1));
-	base2 = calloc(total, sizeof(*base2));
-	gf = calloc(total, sizeof(*gf));
-	fnew = calloc(total, sizeof(*fnew));
-	fdel = calloc(total, sizeof(*fdel));
-	set = calloc(total, sizeof(*set));
-	sbase = calloc(total, sizeof(*sbase));
-	sfile = calloc(total, sizeof(*sfile));
-	sopen = calloc(total, sizeof(*sopen));
-	hget = calloc(total, sizeof(*hget));
-	walk = calloc(total, sizeof(*walk));
-	at = calloc(total, sizeof(*at));
-	if (!pair || !nnew || !ndel || !base1 || !base2 || !gf || !fnew ||
-	    !fdel || !set || !sbase || !sfile || !sopen || !hget || !walk ||
-	    !at)
-		bench_die("out of memory");
+	pair = times(iters);
+	nnew = times(iters);
+	ndel = times(iters);
+	base1 = times(iters);
+	base2 = times(iters);
+	gf = times(iters);
+	gf2 = times(iters);
+	fnew = times(iters);
+	fdel = times(iters);
+	set = times(iters);
+	sbase = times(iters);
+	sfile = times(iters);
+	sopen = times(iters);
+	hget = times(iters);
+	walk = times(iters);
+	at = times(iters);
 
 	printf("add_del: %d RESV_NEW + RESV_DEL pairs and as many baselines\n",
 	       iters);
-	for (i = 0; i < total; i++) {
-		k = i - WARMUP;
-		t[0] = bench_now_ns();
-		if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
-			bench_die("RESV_NEW: %d %s", b.err, b.extack);
-		t[1] = bench_now_ns();
-		if (bnl_del(&b, CG))
-			bench_die("RESV_DEL: %d %s", b.err, b.extack);
-		t[2] = bench_now_ns();
-
-		t[3] = bench_now_ns();
-		if (bnl_getfamily(&b))
-			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
-		t[4] = bench_now_ns();
-		new_by_hand();
-		t[5] = bench_now_ns();
-		if (bnl_getfamily(&b))
-			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
-		t[6] = bench_now_ns();
-		del_by_hand();
-		t[7] = bench_now_ns();
-		if (k < 0)
-			continue;
-		pair[k] = t[2] - t[0];
-		nnew[k] = t[1] - t[0];
-		ndel[k] = t[2] - t[1];
-		gf[k] = t[4] - t[3];
-		fnew[k] = t[5] - t[4];
-		fdel[k] = t[7] - t[6];
-		base1[k] = t[5] - t[3] + t[7] - t[6];
-		base2[k] = t[7] - t[3];
+	time_steps(&o, (const struct step []){
+			{ step_new, nnew }, { step_del, ndel },
+			{ step_getfamily, gf }, { step_new_by_hand, fnew },
+			{ step_getfamily, gf2 }, { step_del_by_hand, fdel },
+		   }, 6, total);
+	for (k = 0; k < iters; k++) {
+		pair[k] = nnew[k] + ndel[k];
+		base1[k] = gf[k] + fnew[k] + fdel[k];
+		base2[k] = gf[k] + fnew[k] + gf2[k] + fdel[k];
 	}
 
 	printf("set: %d RESV_SET of maximum and as many baselines\n", iters);
-	if (bnl_new(&b, CG, STARTUP, MINIMUM, MAXIMUM, 0))
-		bench_die("RESV_NEW: %d %s", b.err, b.extack);
-	cg_path(path, sizeof(path), CG, "memory.max");
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		bench_die("cannot open %s", path);
+	step_new(&o, 0);
+	cg_path(o.path, sizeof(o.path), CG, "memory.max");
+	o.fd = open(o.path, O_WRONLY);
+	if (o.fd < 0)
+		bench_die("cannot open %s", o.path);
 	cg_path(dirpath, sizeof(dirpath), CG, NULL);
-	dirfd = open(dirpath, O_RDONLY | O_DIRECTORY);
-	if (dirfd < 0)
+	o.dirfd = open(dirpath, O_RDONLY | O_DIRECTORY);
+	if (o.dirfd < 0)
 		bench_die("cannot open %s", dirpath);
-	for (i = 0; i < total; i++) {
-		const char *val = maxs[i & 1];
+	time_steps(&o, (const struct step []){
+			{ step_set, set }, { step_set_by_hand, sbase },
+			{ step_write_open, sopen }, { step_write_file, sfile },
+			{ step_host_get, hget }, { step_walk, walk },
+			{ step_openat, at },
+		   }, 7, total);
+	close(o.fd);
+	close(o.dirfd);
+	step_del(&o, 0);
 
-		k = i - WARMUP;
-		t[0] = bench_now_ns();
-		if (set_max(&b, i & 1 ? MAXIMUM : MAXIMUM2))
-			bench_die("RESV_SET: %d %s", b.err, b.extack);
-		t[1] = bench_now_ns();
-		if (bnl_getfamily(&b))
-			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
-		by_hand("memory.max", val);
-		t[2] = bench_now_ns();
-		/* What a module keeping the file open would pay instead. */
-		if (pwrite(fd, val, strlen(val), 0) != (ssize_t)strlen(val))
-			bench_die("write to an open memory.max failed");
-		t[3] = bench_now_ns();
-		by_hand("memory.max", val);
-		t[4] = bench_now_ns();
-		if (bnl_host(&b, &host))
-			bench_die("HOST_GET: %d", b.err);
-		t[5] = bench_now_ns();
-		/* The path walk alone, and the open of a file whose walk is short. */
-		f = open(path, O_PATH);
-		if (f >= 0)
-			close(f);
-		t[6] = bench_now_ns();
-		f = openat(dirfd, "memory.max", O_WRONLY);
-		if (f < 0 || write(f, val, strlen(val)) != (ssize_t)strlen(val))
-			bench_die("openat + write of memory.max failed");
-		close(f);
-		t[7] = bench_now_ns();
-		if (k < 0)
-			continue;
-		walk[k] = t[6] - t[5];
-		at[k] = t[7] - t[6];
-		set[k] = t[1] - t[0];
-		sbase[k] = t[2] - t[1];
-		sopen[k] = t[3] - t[2];
-		sfile[k] = t[4] - t[3];
-		hget[k] = t[5] - t[4];
-	}
-	close(fd);
-	close(dirfd);
-	if (bnl_del(&b, CG))
-		bench_die("RESV_DEL: %d %s", b.err, b.extack);
-
-	p_pair = bench_pct(pair, iters, 50);
-	p_base1 = bench_pct(base1, iters, 50);
-	p_base2 = bench_pct(base2, iters, 50);
-	p_set = bench_pct(set, iters, 50);
-	p_sbase = bench_pct(sbase, iters, 50);
+	p_pair = mr_pct(pair, iters, 50);
+	p_base1 = mr_pct(base1, iters, 50);
+	p_base2 = mr_pct(base2, iters, 50);
+	p_set = mr_pct(set, iters, 50);
+	p_sbase = mr_pct(sbase, iters, 50);
 
 	printf("  p50 RESV_NEW + RESV_DEL       %9.1f us (p90 %.1f)\n",
-	       US(p_pair), US(bench_pct(pair, iters, 90)));
+	       US(p_pair), US(mr_pct(pair, iters, 90)));
 	printf("    RESV_NEW alone              %9.1f us\n",
-	       US(bench_pct(nnew, iters, 50)));
+	       US(mr_pct(nnew, iters, 50)));
 	printf("    RESV_DEL alone              %9.1f us\n",
-	       US(bench_pct(ndel, iters, 50)));
+	       US(mr_pct(ndel, iters, 50)));
 	printf("  p50 baseline (1 GETFAMILY)    %9.1f us (p90 %.1f)\n",
-	       US(p_base1), US(bench_pct(base1, iters, 90)));
+	       US(p_base1), US(mr_pct(base1, iters, 90)));
 	printf("    GETFAMILY with ACK          %9.1f us\n",
-	       US(bench_pct(gf, iters, 50)));
+	       US(mr_pct(gf, iters, 50)));
 	printf("    NEW's 4 writes by hand      %9.1f us\n",
-	       US(bench_pct(fnew, iters, 50)));
+	       US(mr_pct(fnew, iters, 50)));
 	printf("    DEL's 4 writes              %9.1f us\n",
-	       US(bench_pct(fdel, iters, 50)));
+	       US(mr_pct(fdel, iters, 50)));
 	printf("  p50 baseline (2 GETFAMILY)    %9.1f us\n", US(p_base2));
 	printf("  add_del_ratio                 %9.3f (%.3f against 2 requests)\n",
 	       (double)p_pair / p_base1, (double)p_pair / p_base2);
 	printf("  p50 RESV_SET maximum          %9.1f us (p90 %.1f)\n",
-	       US(p_set), US(bench_pct(set, iters, 90)));
+	       US(p_set), US(mr_pct(set, iters, 90)));
 	printf("  p50 GETFAMILY + memory.max    %9.1f us\n", US(p_sbase));
 	printf("    open+write+close memory.max %9.1f us\n",
-	       US(bench_pct(sfile, iters, 50)));
+	       US(mr_pct(sfile, iters, 50)));
 	printf("    write to it kept open       %9.1f us\n",
-	       US(bench_pct(sopen, iters, 50)));
+	       US(mr_pct(sopen, iters, 50)));
 	printf("    open(O_PATH)+close: the walk %9.1f us\n",
-	       US(bench_pct(walk, iters, 50)));
+	       US(mr_pct(walk, iters, 50)));
 	printf("    openat(group dir)+write+close %8.1f us\n",
-	       US(bench_pct(at, iters, 50)));
+	       US(mr_pct(at, iters, 50)));
 	printf("    HOST_GET with ACK           %9.1f us\n",
-	       US(bench_pct(hget, iters, 50)));
+	       US(mr_pct(hget, iters, 50)));
 	printf("  set_ratio                     %9.3f\n",
 	       (double)p_set / p_sbase);
 
@@ -319,25 +387,25 @@ int main(int argc, char **argv)
 	bench_result("set_ratio", (double)p_set / p_sbase);
 	bench_result("x_add_del_ratio_2req", (double)p_pair / p_base2);
 	bench_result("x_add_del_us", US(p_pair));
-	bench_result("x_new_us", US(bench_pct(nnew, iters, 50)));
-	bench_result("x_del_us", US(bench_pct(ndel, iters, 50)));
+	bench_result("x_new_us", US(mr_pct(nnew, iters, 50)));
+	bench_result("x_del_us", US(mr_pct(ndel, iters, 50)));
 	bench_result("x_add_del_base_us", US(p_base1));
 	bench_result("x_add_del_base2_us", US(p_base2));
-	bench_result("x_getfamily_us", US(bench_pct(gf, iters, 50)));
-	bench_result("x_new_files_us", US(bench_pct(fnew, iters, 50)));
-	bench_result("x_del_files_us", US(bench_pct(fdel, iters, 50)));
+	bench_result("x_getfamily_us", US(mr_pct(gf, iters, 50)));
+	bench_result("x_new_files_us", US(mr_pct(fnew, iters, 50)));
+	bench_result("x_del_files_us", US(mr_pct(fdel, iters, 50)));
 	bench_result("x_set_us", US(p_set));
 	bench_result("x_set_base_us", US(p_sbase));
-	bench_result("x_file_write_us", US(bench_pct(sfile, iters, 50)));
-	bench_result("x_file_write_open_us", US(bench_pct(sopen, iters, 50)));
-	bench_result("x_host_get_us", US(bench_pct(hget, iters, 50)));
-	bench_result("x_open_path_us", US(bench_pct(walk, iters, 50)));
-	bench_result("x_openat_write_us", US(bench_pct(at, iters, 50)));
+	bench_result("x_file_write_us", US(mr_pct(sfile, iters, 50)));
+	bench_result("x_file_write_open_us", US(mr_pct(sopen, iters, 50)));
+	bench_result("x_host_get_us", US(mr_pct(hget, iters, 50)));
+	bench_result("x_open_path_us", US(mr_pct(walk, iters, 50)));
+	bench_result("x_openat_write_us", US(mr_pct(at, iters, 50)));
 	bench_result("x_iterations", iters);
 
-	profile(&b);
-	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
-	mrnl_close(&b);
+	profile(&o.b);
+	mr_host_set(&o.b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_DEFAULT, NULL);
+	mrnl_close(&o.b);
 	cg_rmdir(CG);
 	(void)argc;
 	(void)argv;

@@ -23,86 +23,12 @@
  * B shrinks to 96 MiB.  Every period both are read with RESV_GET and a
  * line goes to build/bench/balancer.csv.
  */
-#include <signal.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-
 #include "bench.h"
-#include "bnl.h"
-#include "cgfile.h"
+#include "mrtest.h"
 
 #define TRACE		"/sys/kernel/tracing/"
 #define BURSTS		5
 #define HOG_SPAN	(1024 * MiB)
-
-/*
- * A workload that keeps touching the first *want bytes of its memory;
- * *want is shared with the parent, which changes it.
- */
-struct hog {
-	pid_t pid;
-	uint64_t *want;
-};
-
-static uint64_t hog_want(const struct hog *h)
-{
-	return __atomic_load_n(h->want, __ATOMIC_RELAXED);
-}
-
-static void hog_set(struct hog *h, uint64_t bytes)
-{
-	__atomic_store_n(h->want, bytes, __ATOMIC_RELAXED);
-}
-
-static void hog_main(const char *cg, const struct hog *h)
-{
-	uint64_t have = 0, w, off;
-	char *mem;
-
-	if (cg_enter(cg))
-		_exit(1);
-	mem = mmap(NULL, HOG_SPAN, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		_exit(1);
-	for (;;) {
-		w = hog_want(h);
-		if (w < have)
-			madvise(mem + w, have - w, MADV_DONTNEED);
-		have = w;
-		for (off = 0; off < w && off < HOG_SPAN; off += 4096) {
-			mem[off]++;
-			if (hog_want(h) < w)
-				break;
-		}
-		if (!w)
-			usleep(10000);
-	}
-}
-
-static void hog_start(struct hog *h, const char *cg)
-{
-	h->want = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (h->want == MAP_FAILED)
-		bench_die("mmap");
-	hog_set(h, 0);
-	h->pid = fork();
-	if (h->pid < 0)
-		bench_die("fork");
-	if (!h->pid)
-		hog_main(cg, h);
-}
-
-static void hog_stop(struct hog *h)
-{
-	if (h->pid > 0) {
-		kill(h->pid, SIGKILL);
-		waitpid(h->pid, NULL, 0);
-	}
-	h->pid = -1;
-	munmap(h->want, 4096);
-}
 
 static int trace_write(const char *file, const char *val)
 {
@@ -180,36 +106,37 @@ static const char *react_cg = "memresv-bench-react";
 static double reaction(struct mrnl *b, bool traced)
 {
 	const uint64_t burst = 192 * MiB, want = burst + burst / 5;
-	struct bnl_attrs a;
-	struct hog h;
+	struct mr_hog h = MR_HOG_INIT;
+	struct mr_attrs a;
 	uint64_t t0, t1;
 	int i, passes;
 
-	if (bnl_new(b, react_cg, 64 * MiB, 32 * MiB, 1024 * MiB, 0) ||
-	    bnl_ready(b, react_cg))
+	if (mr_new(b, react_cg, 64 * MiB, 32 * MiB, 1024 * MiB, NULL) ||
+	    mr_ready(b, react_cg))
 		bench_die("RESV_NEW/READY %s: %d %s", react_cg, b->err,
 			  b->extack);
-	hog_start(&h, react_cg);
+	if (mr_hog_start(&h, react_cg, MR_HOG_CHURN, 0, HOG_SPAN))
+		bench_die("cannot start a workload in %s", react_cg);
 	/* Idle until the target has come down to the minimum. */
 	for (i = 0; i < 100; i++) {
-		bnl_get(b, react_cg, &a);
+		mr_get(b, react_cg, &a);
 		if (a.val[MEMRESV_A_TARGET] <= 32 * MiB)
 			break;
-		bench_sleep_ms(100);
+		mr_sleep_ms(100);
 	}
 	/* Start at a random point of the period. */
-	bench_sleep_ms(rand() % 1000);
+	mr_sleep_ms(rand() % 1000);
 	if (traced)
 		trace_write("trace", "");
-	t0 = bench_now_ns();
-	hog_set(&h, burst);
+	t0 = mr_now_ns();
+	mr_hog_resize(&h, burst);
 	for (i = 0; i < 6000; i++) {
-		bnl_get(b, react_cg, &a);
+		mr_get(b, react_cg, &a);
 		if (a.val[MEMRESV_A_TARGET] >= want)
 			break;
-		bench_sleep_ms(10);
+		mr_sleep_ms(10);
 	}
-	t1 = bench_now_ns();
+	t1 = mr_now_ns();
 	passes = traced ? passes_between(t0, t1, a.val[MEMRESV_A_CGROUP_ID]) : -1;
 	if (a.val[MEMRESV_A_TARGET] < want)
 		bench_die("the target never reached %llu MiB",
@@ -219,8 +146,8 @@ static double reaction(struct mrnl *b, bool traced)
 	       (unsigned long long)(a.val[MEMRESV_A_TARGET] >> 20),
 	       (t1 - t0) / 1e9, (t1 - t0) / (MEMRESV_PERIOD_DEFAULT * 1e6),
 	       passes);
-	hog_stop(&h);
-	if (bnl_del(b, react_cg))
+	mr_hog_stop(&h);
+	if (mr_del(b, react_cg))
 		bench_die("RESV_DEL %s: %d %s", react_cg, b->err, b->extack);
 	return (t1 - t0) / (MEMRESV_PERIOD_DEFAULT * 1e6);
 }
@@ -239,8 +166,8 @@ static void record(struct mrnl *b, uint64_t total, const char *csv)
 	};
 	const char *cg[2] = { "memresv-bench-a", "memresv-bench-b" };
 	const double end = 54, period = 0.5;
-	struct bnl_attrs a[2];
-	struct hog h[2];
+	struct mr_hog h[2] = { MR_HOG_INIT, MR_HOG_INIT };
+	struct mr_attrs a[2];
 	uint64_t t0, next, oom_kills;
 	size_t step = 0;
 	double t;
@@ -255,35 +182,39 @@ static void record(struct mrnl *b, uint64_t total, const char *csv)
 		if (err && err != -EEXIST)
 			bench_die("cannot create %s", cg[i]);
 	}
-	if (bnl_set_reserve(b, total - 512 * MiB))
+	if (mr_host_set(b, MEMRESV_A_HOST_RESERVE, total - 512 * MiB, NULL))
 		bench_die("HOST_SET reserve: %d %s", b->err, b->extack);
-	bnl_set_period(b, 500);
+	mr_host_set(b, MEMRESV_A_HOST_PERIOD_MS, 500, NULL);
 	for (i = 0; i < 2; i++) {
-		if (bnl_new(b, cg[i], 64 * MiB, 32 * MiB, 768 * MiB,
-			    i ? 1000 : 3000) || bnl_ready(b, cg[i]))
+		struct nl_msg *msg = mr_new_msg(b, cg[i], 64 * MiB, 32 * MiB,
+						768 * MiB);
+
+		nla_put_u32(msg, MEMRESV_A_WEIGHT, i ? 1000 : 3000);
+		if (mr_do(b, msg, NULL) || mr_ready(b, cg[i]))
 			bench_die("RESV_NEW/READY %s: %d %s", cg[i], b->err,
 				  b->extack);
-		hog_start(&h[i], cg[i]);
+		if (mr_hog_start(&h[i], cg[i], MR_HOG_CHURN, 0, HOG_SPAN))
+			bench_die("cannot start a workload in %s", cg[i]);
 	}
 	fprintf(f, "# seconds, then for A and B: target, usage, demand (MiB); capacity 512 MiB\n");
 	fprintf(f, "# t,a_target,a_usage,a_demand,b_target,b_usage,b_demand\n");
 	printf("  recording A and B for %.0f s\n", end);
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	for (next = t0; ; next += (uint64_t)(period * 1e9)) {
-		uint64_t now = bench_now_ns();
+		uint64_t now = mr_now_ns();
 
 		if (next > now)
-			bench_sleep_ms((next - now) / 1000000);
-		t = (bench_now_ns() - t0) / 1e9;
+			mr_sleep_ms((next - now) / 1000000);
+		t = (mr_now_ns() - t0) / 1e9;
 		if (t > end)
 			break;
 		while (step < ARRAY_SIZE(script) &&
 		       script[step].at <= t) {
-			hog_set(&h[script[step].who], script[step].want);
+			mr_hog_resize(&h[script[step].who], script[step].want);
 			step++;
 		}
 		for (i = 0; i < 2; i++)
-			bnl_get(b, cg[i], &a[i]);
+			mr_get(b, cg[i], &a[i]);
 		fprintf(f, "%.2f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", t,
 			a[0].val[MEMRESV_A_TARGET] / (double)MiB,
 			a[0].val[MEMRESV_A_CURRENT] / (double)MiB,
@@ -297,8 +228,8 @@ static void record(struct mrnl *b, uint64_t total, const char *csv)
 		oom_kills = cg_key(cg[i], "memory.events", "oom_kill");
 		if (oom_kills && oom_kills != UINT64_MAX)
 			printf("  warning: %s had an OOM kill\n", cg[i]);
-		hog_stop(&h[i]);
-		bnl_del(b, cg[i]);
+		mr_hog_stop(&h[i]);
+		mr_del(b, cg[i]);
 		cg_rmdir(cg[i]);
 	}
 	printf("  written %s\n", csv);
@@ -307,7 +238,7 @@ static void record(struct mrnl *b, uint64_t total, const char *csv)
 int main(int argc, char **argv)
 {
 	const char *csv = argc > 1 ? argv[1] : "build/bench/balancer.csv";
-	struct bnl_attrs host;
+	struct mr_attrs host;
 	double v[BURSTS];
 	bool traced;
 	struct mrnl b;
@@ -315,12 +246,12 @@ int main(int argc, char **argv)
 
 	bench_open_results();
 	srand(1);
-	if (mrnl_open(&b) || bnl_host(&b, &host))
+	if (mrnl_open(&b) || mr_host(&b, &host))
 		bench_die("cannot talk to the memresv family (module loaded?)");
 	err = cg_create(react_cg);
 	if (err && err != -EEXIST)
 		bench_die("cannot create %s", react_cg);
-	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+	mr_host_set(&b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_DEFAULT, NULL);
 
 	traced = !trace_write("trace_clock", "mono") &&
 		 !trace_write("events/memresv/memresv_tick/enable", "1");
@@ -335,12 +266,12 @@ int main(int argc, char **argv)
 		trace_write("events/memresv/memresv_tick/enable", "0");
 		trace_write("trace_clock", "local");
 	}
-	bench_result("reaction_periods", bench_median(v, BURSTS));
+	bench_result("reaction_periods", mr_median(v, BURSTS));
 	cg_rmdir(react_cg);
 
 	record(&b, host.val[MEMRESV_A_HOST_TOTAL], csv);
-	bnl_set_reserve(&b, host.val[MEMRESV_A_HOST_RESERVE]);
-	bnl_set_period(&b, host.val[MEMRESV_A_HOST_PERIOD_MS]);
+	mr_host_set(&b, MEMRESV_A_HOST_RESERVE, host.val[MEMRESV_A_HOST_RESERVE], NULL);
+	mr_host_set(&b, MEMRESV_A_HOST_PERIOD_MS, host.val[MEMRESV_A_HOST_PERIOD_MS], NULL);
 	mrnl_close(&b);
 	return 0;
 }

@@ -4,7 +4,7 @@
  * scale_bench recorded (each datagram as a 32-bit length and its bytes) is
  * fed to libnl's receive loop in place of the socket's reads
  * (mrnl_recv_with()), and every message parsed as dump_10k_per_s parses
- * it (bnl_dump_parse()).  Reservations per second, the fastest of RUNS.
+ * it (bench_dump_parse(), dump.h).  Reservations per second, the fastest of RUNS.
  *
  * Run in the VM it is the most any dump can reach there through libnl,
  * however little the kernel took; run on the host it tells how much
@@ -16,7 +16,8 @@
 #include <netlink/socket.h>
 
 #include "bench.h"
-#include "bnl.h"
+#include "dump.h"
+#include "mrtest.h"
 
 #define RUNS	9
 
@@ -68,34 +69,42 @@ static void load(const char *path)
 		bench_die("%s holds no dump", path);
 }
 
+struct replay {
+	struct mrnl n;
+	struct bench_dump d;
+};
+
+/* One replay of the whole dump: reservations per second. */
+static double replay_once(void *arg, int run)
+{
+	struct replay *rp = arg;
+	uint64_t t0;
+
+	memset(&rp->d, 0, sizeof(rp->d));
+	next = 0;
+	t0 = mr_now_ns();
+	if (mrnl_recv_with(&rp->n, replay_read, bench_dump_parse, &rp->d))
+		bench_die("the replay failed: %d", rp->n.err);
+	return rp->d.n / ((mr_now_ns() - t0) / 1e9);
+}
+
 int main(int argc, char **argv)
 {
+	struct replay rp = {};
 	double v[RUNS];
-	struct bnl_dump d;
-	struct mrnl n = {};
 	char key[64];
-	uint64_t t0;
-	int r;
 
 	if (argc != 3)
 		bench_die("usage: replay_bench FILE WHERE");
 	bench_open_results();
 	load(argv[1]);
-	n.sk = nl_socket_alloc();
-	if (!n.sk)
+	rp.n.sk = nl_socket_alloc();
+	if (!rp.n.sk)
 		bench_die("out of memory");
-	for (r = 0; r < RUNS; r++) {
-		memset(&d, 0, sizeof(d));
-		next = 0;
-		t0 = bench_now_ns();
-		if (mrnl_recv_with(&n, replay_read, bnl_dump_parse, &d))
-			bench_die("the replay failed: %d", n.err);
-		v[r] = d.n / ((bench_now_ns() - t0) / 1e9);
-	}
-	nl_socket_free(n.sk);
-	qsort(v, RUNS, sizeof(v[0]), bench_cmp_double);
+	mr_sample(replay_once, &rp, RUNS, v);
+	nl_socket_free(rp.n.sk);
 	printf("  dump replayed through libnl and parsed (%s, no kernel): %9.0f /s, %ld messages in %zu reads\n",
-	       argv[2], v[RUNS - 1], d.n, ngrams);
+	       argv[2], v[RUNS - 1], rp.d.n, ngrams);
 	snprintf(key, sizeof(key), "x_dump_client_%s_per_s", argv[2]);
 	bench_result(key, v[RUNS - 1]);
 	return 0;

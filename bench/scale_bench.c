@@ -43,9 +43,9 @@
 #include <sys/socket.h>
 
 #include "bench.h"
-#include "bnl.h"
-#include "cgfile.h"
+#include "dump.h"
 #include "ftrace.h"
+#include "mrtest.h"
 #include "policy.h"
 
 #define PARENT		"memresv-bench-scale"
@@ -160,104 +160,70 @@ static void snap_top(const struct mem_snap *a, const struct mem_snap *b,
 static void settle(void)
 {
 	sync();
-	bench_sleep_ms(2000);
+	mr_sleep_ms(2000);
 }
 
 /* ------------------------------------------------------------------ */
 /* Balancer pass                                                      */
 /* ------------------------------------------------------------------ */
 
-/*
- * The steady tick: the period at 1 s for three periods, then the time of
- * the last tick read once a second, TICKS times.  Nothing changes in
- * between, so the sharing does not run: what a host whose groups are idle
- * pays each period.  The median; *@min gets the fastest.
- */
-static double tick_ms(struct mrnl *b, double *min)
-{
-	double v[TICKS], ms;
-	struct bnl_attrs h;
-	int i;
+struct tick_read {
+	struct mrnl *b;
+	bool share;
+};
 
-	if (bnl_set_period(b, MEMRESV_PERIOD_DEFAULT))
-		bench_die("HOST_SET period: %d %s", b->err, b->extack);
-	bench_sleep_ms(3 * MEMRESV_PERIOD_DEFAULT + 200);
-	for (i = 0; i < TICKS; i++) {
-		if (bnl_host(b, &h))
-			bench_die("HOST_GET: %d", b->err);
-		v[i] = h.val[MEMRESV_A_HOST_TICK_NS] / 1e6;
-		bench_sleep_ms(MEMRESV_PERIOD_DEFAULT);
-	}
-	bnl_set_period(b, MEMRESV_PERIOD_MAX);
-	bench_sleep_ms(500);
-	ms = bench_median(v, TICKS);
-	*min = v[0];
-	return ms;
+/* One sample of HOST_TICK_NS, in ms (see tick_ms()). */
+static double tick_sample(void *arg, int i)
+{
+	struct tick_read *t = arg;
+	struct mr_attrs h;
+
+	if (t->share && mr_host_set(t->b, MEMRESV_A_HOST_PERIOD_MS,
+				    i % 2 ? MEMRESV_PERIOD_MAX :
+				    MEMRESV_PERIOD_DEFAULT, NULL))
+		bench_die("HOST_SET period: %d %s", t->b->err, t->b->extack);
+	mr_sleep_ms(t->share ? 300 : MEMRESV_PERIOD_DEFAULT);
+	if (mr_host(t->b, &h))
+		bench_die("HOST_GET: %d", t->b->err);
+	return h.val[MEMRESV_A_HOST_TICK_NS] / 1e6;
 }
 
 /*
- * A tick whose sharing runs: setting the period runs a tick at once, and
- * its shrink step, pro rata to the time since the last tick, differs from
- * the last one's, which makes the policy core run over every running
- * reservation.  The period is set to 1 s and back to 60 s, each followed
- * by 0.3 s and a HOST_GET; the median of TICKS, *@min the fastest.
+ * The steady tick (@share false): the period at 1 s for three periods,
+ * then the time of the last tick read once a second, TICKS times.  Nothing
+ * changes in between, so the sharing does not run: what a host whose
+ * groups are idle pays each period.
+ *
+ * A tick whose sharing runs (@share true): setting the period runs a tick
+ * at once, and its shrink step, pro rata to the time since the last tick,
+ * differs from the last one's, which makes the policy core run over every
+ * running reservation.  The period is set to 1 s and back to 60 s, each
+ * followed by 0.3 s and a HOST_GET, TICKS times.
+ *
+ * Return: the median; *@min gets the fastest.
  */
-static double tick_share_ms(struct mrnl *b, double *min)
+static double tick_ms(struct mrnl *b, bool share, double *min)
 {
+	struct tick_read t = { .b = b, .share = share };
 	double v[TICKS], ms;
-	struct bnl_attrs h;
-	int i;
 
-	for (i = 0; i < TICKS; i++) {
-		if (bnl_set_period(b, i % 2 ? MEMRESV_PERIOD_MAX :
-				   MEMRESV_PERIOD_DEFAULT))
+	if (!share) {
+		if (mr_host_set(b, MEMRESV_A_HOST_PERIOD_MS,
+				MEMRESV_PERIOD_DEFAULT, NULL))
 			bench_die("HOST_SET period: %d %s", b->err, b->extack);
-		bench_sleep_ms(300);
-		if (bnl_host(b, &h))
-			bench_die("HOST_GET: %d", b->err);
-		v[i] = h.val[MEMRESV_A_HOST_TICK_NS] / 1e6;
+		mr_sleep_ms(2 * MEMRESV_PERIOD_DEFAULT + 200);
 	}
-	bnl_set_period(b, MEMRESV_PERIOD_MAX);
-	bench_sleep_ms(500);
-	ms = bench_median(v, TICKS);
+	ms = mr_sample(tick_sample, &t, TICKS, v);
+	mr_host_set(b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_MAX, NULL);
+	mr_sleep_ms(500);
 	*min = v[0];
 	return ms;
-}
-
-/* The policy arithmetic of a pass on its own, in user space: the fastest. */
-static double policy_ms(int n)
-{
-	struct memresv_balance_entry *e = calloc(n, sizeof(*e));
-	struct memresv_balance_params p = {
-		.capacity = 1ULL << 31,
-		.shrink_step = 32 * MiB,
-		.hysteresis = 2 * MiB,
-	};
-	double v[RUNS];
-	uint64_t t0;
-	int i, r;
-
-	if (!e)
-		bench_die("out of memory");
-	for (r = 0; r < RUNS; r++) {
-		for (i = 0; i < n; i++)
-			e[i] = (struct memresv_balance_entry){
-				.guarantee = 4096, .maximum = 4096,
-				.buffer = 20, .weight = 5000, .target = 4096,
-			};
-		t0 = bench_now_ns();
-		memresv_policy_balance(e, n, &p);
-		v[r] = (bench_now_ns() - t0) / 1e6;
-	}
-	free(e);
-	bench_median(v, RUNS);
-	return v[0];
 }
 
 static void report_tick(struct mrnl *b, int n, const char *key)
 {
-	double min, ms = tick_ms(b, &min), pol = policy_ms(n);
-	double smin, sms = tick_share_ms(b, &smin);
+	double min, ms = tick_ms(b, false, &min), pol = bench_policy_ms(n, RUNS);
+	double smin, sms = tick_ms(b, true, &smin);
 	char x[64];
 
 	printf("  tick, %5d idle reservations: %8.3f ms, fastest %.3f ms (%.2f us each)\n",
@@ -282,23 +248,23 @@ static void report_tick(struct mrnl *b, int n, const char *key)
 static void dump_count(const struct nlmsghdr *nlh, struct nlattr **tb,
 		       void *arg)
 {
-	((struct bnl_dump *)arg)->n++;
+	((struct bench_dump *)arg)->n++;
 }
 
 /* libnl, parsed or only counted; returns messages per second. */
 static double dump_libnl(bool parse, long *msgs)
 {
-	struct bnl_dump d = {};
+	struct bench_dump d = {};
 	struct mrnl b;
 	uint64_t t0, t1;
 
 	if (mrnl_open(&b))
 		bench_die("cannot open a netlink socket");
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	if (mrnl_call(&b, mrnl_msg(&b, MEMRESV_CMD_RESV_GET, NLM_F_DUMP, NULL),
-		      parse ? bnl_dump_parse : dump_count, &d))
+		      parse ? bench_dump_parse : dump_count, &d))
 		bench_die("dump: %d", b.err);
-	t1 = bench_now_ns();
+	t1 = mr_now_ns();
 	mrnl_close(&b);
 	*msgs = d.n;
 	return d.n / ((t1 - t0) / 1e9);
@@ -339,7 +305,7 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes,
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (!buf || fd < 0)
 		bench_die("cannot open a netlink socket");
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	if (send(fd, &req, sizeof(req), 0) != sizeof(req))
 		bench_die("cannot send the dump request");
 	while (!done) {
@@ -363,7 +329,7 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes,
 				n++;
 		}
 	}
-	t1 = bench_now_ns();
+	t1 = mr_now_ns();
 	close(fd);
 	free(buf);
 	*msgs = n;
@@ -403,17 +369,17 @@ static void report_dump(int family, const char *record)
 			bench_die("dump into 32 KiB returned %ld, not %d", m, nr);
 	}
 	printf("  dump of %d: %9.0f /s through libnl, parsed\n", nr,
-	       bench_median(full, RUNS));
+	       mr_median(full, RUNS));
 	printf("              %9.0f /s through libnl, not parsed\n",
-	       bench_median(count, RUNS));
+	       mr_median(count, RUNS));
 	printf("              %9.0f /s recv() into 32 KiB, %ld bytes a message\n",
-	       bench_median(raw, RUNS), m ? bytes / m : 0);
+	       mr_median(raw, RUNS), m ? bytes / m : 0);
 	printf("              %9.0f /s recv() into 4 KiB\n",
-	       bench_median(raw4, RUNS));
-	bench_result("dump_10k_per_s", bench_median(full, RUNS));
-	bench_result("x_dump_noparse_per_s", bench_median(count, RUNS));
-	bench_result("x_dump_raw32k_per_s", bench_median(raw, RUNS));
-	bench_result("x_dump_raw4k_per_s", bench_median(raw4, RUNS));
+	       mr_median(raw4, RUNS));
+	bench_result("dump_10k_per_s", mr_median(full, RUNS));
+	bench_result("x_dump_noparse_per_s", mr_median(count, RUNS));
+	bench_result("x_dump_raw32k_per_s", mr_median(raw, RUNS));
+	bench_result("x_dump_raw4k_per_s", mr_median(raw4, RUNS));
 	bench_result("x_dump_msg_bytes", m ? (double)bytes / m : 0);
 }
 
@@ -445,9 +411,9 @@ static void profile_dump(int family)
 	for (i = 0; i < 2; i++) {
 		if (!ft_start(fns, NFNS(fns)))
 			return;
-		t0 = bench_now_ns();
+		t0 = mr_now_ns();
 		dump_raw(family, sizes[i], &m, &bytes, NULL);
-		ms = (bench_now_ns() - t0) / 1e6;
+		ms = (mr_now_ns() - t0) / 1e6;
 		ft_collect(fns, NFNS(fns));
 		printf("  one dump into %zu bytes, traced: %.1f ms in all\n",
 		       sizes[i], ms);
@@ -496,22 +462,11 @@ static void open_file_cost(void)
 
 /* ------------------------------------------------------------------ */
 
-static void verify_ledger(const char *on)
-{
-	int fd = open("/sys/module/memresv/parameters/verify_ledger", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, on, 1) != 1)
-			perror("verify_ledger");
-		close(fd);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const char *env = getenv("MEMRESV_BENCH_N");
 	struct mem_snap s0, s1, s2;
-	char buf[64];
+	char buf[64], why[256];
 	uint64_t t0;
 	struct mrnl b;
 	int i, j, err;
@@ -524,10 +479,10 @@ int main(int argc, char **argv)
 		bench_die("out of memory");
 	if (mrnl_open(&b))
 		bench_die("cannot talk to the memresv family (module loaded?)");
-	verify_ledger("0");
-	bnl_set_period(&b, MEMRESV_PERIOD_MAX);
+	mr_ledger_verify('0');
+	mr_host_set(&b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_MAX, NULL);
 
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	err = cg_create(PARENT);
 	if ((err && err != -EEXIST) ||
 	    cg_write(PARENT, "cgroup.subtree_control", "+memory"))
@@ -541,43 +496,45 @@ int main(int argc, char **argv)
 			cg_read(names[i], files[j], buf, sizeof(buf));
 	}
 	printf("scale: %d groups created and their files opened in %.1f s\n", nr,
-	       (bench_now_ns() - t0) / 1e9);
+	       (mr_now_ns() - t0) / 1e9);
 
 	settle();
 	snap_take(&s0);
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	/*
 	 * The first 1,000 become running at once; the others stay starting
 	 * (the balancer walks past them) until all are in, which splits a
 	 * pass into its walk of the table and its work per running one.
 	 */
 	for (i = 0; i < nr; i++) {
-		if (bnl_new(&b, names[i], page, page, page, 0))
+		if (mr_new(&b, names[i], page, page, page, NULL))
 			bench_die("RESV_NEW %s: %d %s", names[i], b.err, b.extack);
-		if (i < 1000 && bnl_ready(&b, names[i]))
+		if (i < 1000 && mr_ready(&b, names[i]))
 			bench_die("RESV_READY %s: %d %s", names[i], b.err,
 				  b.extack);
 		if (i + 1 == 100 || i + 1 == 1000) {
-			uint64_t t = bench_now_ns();
+			uint64_t t = mr_now_ns();
 
 			report_tick(&b, i + 1, i + 1 == 100 ? "tick_100_ms" :
 				    "tick_1k_ms");
-			t0 += bench_now_ns() - t;
+			t0 += mr_now_ns() - t;
 		}
 	}
 	if (nr > 1000) {
-		double min, ms = tick_ms(&b, &min);
+		double min, ms = tick_ms(&b, false, &min);
 
 		printf("  tick, 1000 running and %d starting: %.3f ms, fastest %.3f ms\n",
 		       nr - 1000, ms, min);
 		bench_result("x_tick_1k_running_9k_starting_ms", ms);
 	}
 	for (i = 1000; i < nr; i++)
-		if (bnl_ready(&b, names[i]))
+		if (mr_ready(&b, names[i]))
 			bench_die("RESV_READY %s: %d %s", names[i], b.err,
 				  b.extack);
 	printf("  %d reservations added (NEW + READY) in %.1f s\n", nr,
-	       (bench_now_ns() - t0) / 1e9);
+	       (mr_now_ns() - t0) / 1e9);
+	if (mr_ledger_check(&b, why, sizeof(why)))
+		bench_die("ledger with %d reservations: %s", nr, why);
 	settle();
 	snap_take(&s1);
 	printf("  kernel memory: Slab %+.1f bytes per reservation (unreclaimable %+.1f, reclaimable %+.1f; percpu %+.1f, vmalloc %+.1f)\n",
@@ -593,18 +550,18 @@ int main(int argc, char **argv)
 		     (double)(s1.sreclaimable - s0.sreclaimable) / nr);
 	snap_top(&s0, &s1, "reservation");
 
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	report_tick(&b, nr, "tick_10k_ms");
 	report_dump(b.family, argc > 1 ? argv[1] : NULL);
-	printf("  (passes and dumps took %.1f s)\n", (bench_now_ns() - t0) / 1e9);
+	printf("  (passes and dumps took %.1f s)\n", (mr_now_ns() - t0) / 1e9);
 	profile_dump(b.family);
 
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	for (i = 0; i < nr; i++)
-		if (bnl_del(&b, names[i]))
+		if (mr_del(&b, names[i]))
 			bench_die("RESV_DEL %s: %d %s", names[i], b.err, b.extack);
 	printf("  %d reservations deleted in %.1f s\n", nr,
-	       (bench_now_ns() - t0) / 1e9);
+	       (mr_now_ns() - t0) / 1e9);
 	settle();
 	snap_take(&s2);
 	printf("  after deleting them: Slab %+.1f bytes per reservation against before\n",
@@ -613,13 +570,13 @@ int main(int argc, char **argv)
 	snap_top(&s0, &s2, "deleted");
 	open_file_cost();
 
-	t0 = bench_now_ns();
+	t0 = mr_now_ns();
 	for (i = 0; i < nr; i++)
 		cg_rmdir(names[i]);
 	cg_rmdir(PARENT);
 	printf("  %d groups removed in %.1f s\n", nr,
-	       (bench_now_ns() - t0) / 1e9);
-	bnl_set_period(&b, MEMRESV_PERIOD_DEFAULT);
+	       (mr_now_ns() - t0) / 1e9);
+	mr_host_set(&b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_DEFAULT, NULL);
 	mrnl_close(&b);
 	return 0;
 }

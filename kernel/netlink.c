@@ -123,11 +123,6 @@ static const struct nla_policy nl_host_set_policy[MEMRESV_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_paging_max_range),
 };
 
-static const struct nla_policy nl_place_policy[MEMRESV_A_MAX + 1] = {
-	NL_SIZES_POLICY,
-	[MEMRESV_A_PLACE_POLICY] = NLA_POLICY_MAX(NLA_U8, MEMRESV_POLICY_MAX_VAL),
-};
-
 static const struct nla_policy nl_empty_policy[MEMRESV_A_MAX + 1] = {
 };
 
@@ -653,71 +648,6 @@ static int nl_host_set(struct genl_info *info, struct memresv_err *e)
 	return nl_reply_host(info, MEMRESV_CMD_HOST_SET);
 }
 
-/* A rating of this host, appended to the host snapshot it was made on. */
-static int nl_fill_place(struct sk_buff *msg, struct genl_info *info,
-			 const struct memresv_request *req, u8 policy)
-{
-	struct memresv_host_figures fig;
-	struct memresv_rating rating;
-	int err;
-
-	mutex_lock(&memresv_lock);
-	memresv_ledger_figures(&fig);
-	memresv_policy_rate(&fig, req, policy, &rating);
-	err = nl_fill_host(msg, info->snd_portid, info->snd_seq,
-			   MEMRESV_CMD_PLACE, 0);
-	mutex_unlock(&memresv_lock);
-	if (err)
-		return err;
-	if (nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, policy) ||
-	    nla_put_u8(msg, MEMRESV_A_PLACE_FIT, rating.fit) ||
-	    nla_put_u32(msg, MEMRESV_A_PLACE_STARS, rating.stars) ||
-	    nla_put_string(msg, MEMRESV_A_PLACE_REASON, rating.reason))
-		return -EMSGSIZE;
-	nlmsg_end(msg, nlmsg_hdr(msg));
-	return 0;
-}
-
-static int nl_place(struct genl_info *info, struct memresv_err *e)
-{
-	struct nlattr **tb = info->attrs;
-	struct memresv_request req = { .paging_allowed = true };
-	u8 policy = MEMRESV_POLICY_MINIMUM;
-	struct sk_buff *msg;
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_STARTUP) ||
-	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MINIMUM) ||
-	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MAXIMUM)) {
-		memresv_err(e, "startup, minimum and maximum are required");
-		return -EINVAL;
-	}
-	req.startup = nl_get_size(tb[MEMRESV_A_STARTUP]);
-	req.minimum = nl_get_size(tb[MEMRESV_A_MINIMUM]);
-	req.maximum = nl_get_size(tb[MEMRESV_A_MAXIMUM]);
-	if (req.minimum > req.startup) {
-		memresv_err_bad(e, MEMRESV_SET_STARTUP,
-				"startup is below minimum");
-		return -EINVAL;
-	}
-	if (req.startup > req.maximum) {
-		memresv_err_bad(e, MEMRESV_SET_MAXIMUM,
-				"maximum is below startup");
-		return -EINVAL;
-	}
-	if (tb[MEMRESV_A_PLACE_POLICY])
-		policy = nla_get_u8(tb[MEMRESV_A_PLACE_POLICY]);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	err = nl_fill_place(msg, info, &req, policy);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
-}
-
 /**
  * struct nl_cmd - what the family does with a command
  * @doit: the handler; a refusal says why in its struct memresv_err
@@ -737,7 +667,6 @@ static const struct nl_cmd nl_cmds[] = {
 	[MEMRESV_CMD_RESV_READY] = { nl_resv_ready, true },
 	[MEMRESV_CMD_HOST_GET] = { nl_host_get, false },
 	[MEMRESV_CMD_HOST_SET] = { nl_host_set, true },
-	[MEMRESV_CMD_PLACE] = { nl_place, false },
 };
 
 /*
@@ -785,7 +714,6 @@ static const struct genl_ops nl_ops[] = {
 	NL_OP(MEMRESV_CMD_RESV_READY, nl_id_policy),
 	NL_OP(MEMRESV_CMD_HOST_GET, nl_empty_policy),
 	NL_OP(MEMRESV_CMD_HOST_SET, nl_host_set_policy),
-	NL_OP(MEMRESV_CMD_PLACE, nl_place_policy),
 };
 
 static const struct genl_multicast_group nl_mcgrps[] = {

@@ -14,9 +14,6 @@
 #ifdef __KERNEL__
 #include <linux/kernel.h>
 #include <linux/math64.h>
-#else
-#include <stdio.h>
-#include <string.h>
 #endif
 
 #include "policy.h"
@@ -29,9 +26,6 @@
 #define MR_CAP_RECLAIM		3000
 #define MR_CAP_PAGING		1500
 #define MR_FLOOR		100
-
-/* Sizes in the rating's reason, in MiB rounded down. */
-#define MR_MIB(bytes)		((unsigned long long)((bytes) >> 20))
 
 static u64 mr_min(u64 a, u64 b)
 {
@@ -569,39 +563,23 @@ enum memresv_status memresv_policy_status(u64 target, u64 demand, u32 buffer,
 /* Placement rating                                                   */
 /* ------------------------------------------------------------------ */
 
-static void mr_explain_none(const struct memresv_host_figures *host,
-			    const struct memresv_request *req,
-			    enum memresv_place_policy policy, char *buf)
+/* What refuses a request that fits nowhere (fit none). */
+static enum memresv_rating_limit
+mr_limit(const struct memresv_host_figures *host,
+	 const struct memresv_request *req, enum memresv_place_policy policy,
+	 u64 available)
 {
-	u64 unassigned = mr_sub(host->capacity, host->assigned);
-	u64 room = mr_sub(host->capacity, host->guaranteed);
-	u64 phys = mr_min(mr_add(unassigned, host->reclaimable), room);
-	u64 tier = mr_sub(host->paging_limit, host->paging_used);
-
 	if (!host->capacity)
-		snprintf(buf, MEMRESV_RATING_REASON_LEN,
-			 "host has no capacity for reservations");
-	else if (host->guaranteed > host->capacity)
-		snprintf(buf, MEMRESV_RATING_REASON_LEN,
-			 "host overcommitted: %llu MiB guaranteed exceeds its %llu MiB capacity",
-			 MR_MIB(host->guaranteed), MR_MIB(host->capacity));
-	else if (req->minimum > req->startup)
-		snprintf(buf, MEMRESV_RATING_REASON_LEN,
-			 "minimum %llu MiB exceeds startup %llu MiB",
-			 MR_MIB(req->minimum), MR_MIB(req->startup));
-	else if (policy == MEMRESV_POLICY_STARTUP)
-		snprintf(buf, MEMRESV_RATING_REASON_LEN,
-			 "startup %llu MiB exceeds the %llu MiB physically available; SCVMM policy rates 0",
-			 MR_MIB(req->startup), MR_MIB(phys));
-	else if (req->minimum > phys)
-		snprintf(buf, MEMRESV_RATING_REASON_LEN,
-			 "minimum %llu MiB exceeds the %llu MiB physically available",
-			 MR_MIB(req->minimum), MR_MIB(phys));
-	else
-		snprintf(buf, MEMRESV_RATING_REASON_LEN,
-			 "startup %llu MiB needs %llu MiB from the swap tier, which has %llu MiB left",
-			 MR_MIB(req->startup), MR_MIB(req->startup - phys),
-			 MR_MIB(tier));
+		return MEMRESV_LIMIT_CAPACITY;
+	if (host->guaranteed > host->capacity)
+		return MEMRESV_LIMIT_OVERCOMMIT;
+	if (req->minimum > req->startup)
+		return MEMRESV_LIMIT_REQUEST;
+	if (policy == MEMRESV_POLICY_STARTUP)
+		return MEMRESV_LIMIT_STARTUP;
+	if (req->minimum > available)
+		return MEMRESV_LIMIT_MINIMUM;
+	return MEMRESV_LIMIT_TIER;
 }
 
 /**
@@ -610,8 +588,9 @@ static void mr_explain_none(const struct memresv_host_figures *host,
  * @req: the request; its @paging_allowed is ignored
  * @policy: MEMRESV_POLICY_STARTUP rates on startup alone, as SCVMM does;
  *	MEMRESV_POLICY_MINIMUM also accepts a fit through the swap tier
- * @rating: out: fit, milli-stars and a one-sentence reason (sizes in MiB,
- *	rounded down)
+ * @rating: out: fit, milli-stars, and the figures that explain them (what
+ *	refused a request that fits nowhere, what was free and available,
+ *	the physical part, the grant, the reclaim, the tier left)
  *
  * The fit is the admission decision, with paging allowed only under
  * MEMRESV_POLICY_MINIMUM.  Milli-stars are 5000 * (1 - used / capacity),
@@ -636,8 +615,15 @@ void memresv_policy_rate(const struct memresv_host_figures *host,
 	u32 cap;
 
 	what.paging_allowed = policy != MEMRESV_POLICY_STARTUP;
-	rating->fit = MEMRESV_FIT_NONE;
-	rating->stars = 0;
+	*rating = (struct memresv_rating){
+		.fit = MEMRESV_FIT_NONE,
+		.free = mr_sub(host->capacity, host->assigned),
+		.available = mr_min(mr_add(mr_sub(host->capacity,
+						  host->assigned),
+					   host->reclaimable),
+				    mr_sub(host->capacity, host->guaranteed)),
+		.tier_left = mr_sub(host->paging_limit, host->paging_used),
+	};
 
 	if (host->capacity)
 		memresv_policy_admit(host, &what, &adm);
@@ -648,30 +634,19 @@ void memresv_policy_rate(const struct memresv_host_figures *host,
 	case MEMRESV_FIT_FREE:
 		used = mr_add(host->assigned, req->startup);
 		cap = MR_CAP_FREE;
-		snprintf(rating->reason, MEMRESV_RATING_REASON_LEN,
-			 "startup %llu MiB fits in %llu MiB free",
-			 MR_MIB(req->startup),
-			 MR_MIB(mr_sub(host->capacity, host->assigned)));
 		break;
 	case MEMRESV_FIT_RECLAIM:
 		used = mr_max(host->assigned,
 			      mr_add(host->guaranteed, adm.physical));
 		cap = MR_CAP_RECLAIM;
-		snprintf(rating->reason, MEMRESV_RATING_REASON_LEN,
-			 "startup %llu MiB fits once %llu MiB is reclaimed from other reservations",
-			 MR_MIB(req->startup), MR_MIB(adm.reclaim));
 		break;
 	case MEMRESV_FIT_PAGING:
 		used = mr_max(host->assigned,
 			      mr_add(host->guaranteed, req->minimum));
 		cap = MR_CAP_PAGING;
-		snprintf(rating->reason, MEMRESV_RATING_REASON_LEN,
-			 "minimum %llu MiB guaranteed, %llu MiB physical, %llu MiB from the swap tier",
-			 MR_MIB(req->minimum), MR_MIB(adm.physical),
-			 MR_MIB(adm.grant));
 		break;
 	default:
-		mr_explain_none(host, req, policy, rating->reason);
+		rating->limit = mr_limit(host, req, policy, rating->available);
 		return;
 	}
 
@@ -679,4 +654,7 @@ void memresv_policy_rate(const struct memresv_host_figures *host,
 			   host->capacity);
 	rating->fit = adm.fit;
 	rating->stars = (u32)mr_max(mr_min(stars, cap), MR_FLOOR);
+	rating->physical = adm.physical;
+	rating->grant = adm.grant;
+	rating->reclaim = adm.reclaim;
 }

@@ -130,18 +130,54 @@ void memresv_policy_balance(struct memresv_balance_entry *entries, size_t n,
 enum memresv_status memresv_policy_status(u64 target, u64 demand, u32 buffer,
 					  bool paging);
 
-#define MEMRESV_RATING_REASON_LEN	160
+/**
+ * enum memresv_rating_limit - what keeps a request off a host
+ * @MEMRESV_LIMIT_NONE: nothing: it fits
+ * @MEMRESV_LIMIT_CAPACITY: the host has no capacity for reservations
+ * @MEMRESV_LIMIT_OVERCOMMIT: the host's guarantees exceed its capacity
+ * @MEMRESV_LIMIT_REQUEST: the request's minimum exceeds its startup
+ * @MEMRESV_LIMIT_STARTUP: policy startup, and startup exceeds the memory
+ *	physically available
+ * @MEMRESV_LIMIT_MINIMUM: minimum exceeds the memory physically available
+ * @MEMRESV_LIMIT_TIER: the swap tier cannot cover startup beyond the
+ *	memory physically available
+ */
+enum memresv_rating_limit {
+	MEMRESV_LIMIT_NONE,
+	MEMRESV_LIMIT_CAPACITY,
+	MEMRESV_LIMIT_OVERCOMMIT,
+	MEMRESV_LIMIT_REQUEST,
+	MEMRESV_LIMIT_STARTUP,
+	MEMRESV_LIMIT_MINIMUM,
+	MEMRESV_LIMIT_TIER,
+};
 
 /**
- * struct memresv_rating - how well a request fits a host
+ * struct memresv_rating - how well a request fits a host, in figures
  * @fit: free, reclaim, paging or none
- * @stars: milli-stars, 0 - 5000 (SCVMM shows 0.0 - 5.0)
- * @reason: one human sentence explaining the rating
+ * @stars: milli-stars, 0 - 5000 (shown as 0.0 - 5.0)
+ * @limit: with fit none, what refused it
+ * @free: capacity - assigned (0 if negative)
+ * @available: memory physically available to the start: free plus what
+ *	may be reclaimed from the others, at most capacity - guaranteed
+ * @physical: the physical part of startup (fits other than none)
+ * @grant: the part of startup from the swap tier (fit paging)
+ * @reclaim: memory taken back from the others first (fit reclaim)
+ * @tier_left: the swap tier not granted yet
+ *
+ * Numbers only: a caller that explains a rating to a person (the memresv
+ * tool) turns them into its own words.
  */
 struct memresv_rating {
 	enum memresv_fit fit;
 	u32 stars;
-	char reason[MEMRESV_RATING_REASON_LEN];
+	enum memresv_rating_limit limit;
+	u64 free;
+	u64 available;
+	u64 physical;
+	u64 grant;
+	u64 reclaim;
+	u64 tier_left;
 };
 
 void memresv_policy_rate(const struct memresv_host_figures *host,

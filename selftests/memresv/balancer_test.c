@@ -7,61 +7,35 @@
  * periods, with slack for PSI's 2 s averaging and for emulation.
  */
 #include "kselftest_harness.h"
-#include "cg.h"
+#include "mrtest.h"
 
 #define PERIOD_MS	250
 
-static int host_set_u32(struct mr_sock *s, int attr, uint32_t v)
-{
-	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_HOST_SET, 0);
-	struct mr_result res;
-
-	nla_put_u32(msg, attr, v);
-	return mr_do(s, msg, &res);
-}
-
-static int host_set_u64(struct mr_sock *s, int attr, uint64_t v)
-{
-	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_HOST_SET, 0);
-	struct mr_result res;
-
-	nla_put_u64(msg, attr, v);
-	return mr_do(s, msg, &res);
-}
-
-static int add(struct mr_sock *s, const char *cg, uint64_t st, uint64_t min,
+static int add(struct mrnl *s, const char *cg, uint64_t st, uint64_t min,
 	       uint64_t max, uint32_t weight)
 {
-	struct nl_msg *msg = mr_resv_msg(s, MEMRESV_CMD_RESV_NEW, cg);
-	struct mr_result res;
-	int err;
+	struct nl_msg *msg = mr_new_msg(s, cg, st, min, max);
 
-	nla_put_u64(msg, MEMRESV_A_STARTUP, st);
-	nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
-	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
 	nla_put_u32(msg, MEMRESV_A_WEIGHT, weight);
-	err = mr_do(s, msg, &res);
-	if (!err)
-		err = mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_READY, cg), &res);
-	return err;
+	return mr_do(s, msg, NULL) ?: mr_ready(s, cg);
 }
 
-static uint64_t target(struct mr_sock *s, const char *cg, struct mr_attrs *a)
+static uint64_t target(struct mrnl *s, const char *cg, struct mr_attrs *a)
 {
-	struct mr_result res;
+	struct mr_attrs one;
 
-	if (mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_GET, cg), &res))
+	if (!a)
+		a = &one;
+	if (mr_get(s, cg, a))
 		return 0;
-	if (a)
-		*a = res.last;
-	return res.last.val[MEMRESV_A_TARGET];
+	return a->val[MEMRESV_A_TARGET];
 }
 
 FIXTURE(bal) {
-	struct mr_sock *s;
+	struct mrnl *s;
 	struct mr_attrs host;
 	char a[64], b[64];
-	pid_t pa, pb;
+	struct mr_hog ha, hb;
 };
 
 FIXTURE_SETUP(bal)
@@ -69,26 +43,27 @@ FIXTURE_SETUP(bal)
 	self->s = mr_open();
 	ASSERT_NE(NULL, self->s);
 	ASSERT_EQ(0, mr_host(self->s, &self->host));
-	ASSERT_EQ(0, host_set_u32(self->s, MEMRESV_A_HOST_PERIOD_MS, PERIOD_MS));
+	ASSERT_EQ(0, mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS, PERIOD_MS,
+				 NULL));
 	snprintf(self->a, sizeof(self->a), "mrbal-%d-a", getpid());
 	snprintf(self->b, sizeof(self->b), "mrbal-%d-b", getpid());
 	ASSERT_EQ(0, cg_create(self->a));
 	ASSERT_EQ(0, cg_create(self->b));
-	self->pa = self->pb = -1;
+	self->ha = self->hb = (struct mr_hog)MR_HOG_INIT;
 }
 
 FIXTURE_TEARDOWN(bal)
 {
-	cg_stop(self->pa);
-	cg_stop(self->pb);
+	mr_hog_stop(&self->ha);
+	mr_hog_stop(&self->hb);
 	mr_del(self->s, self->a);
 	mr_del(self->s, self->b);
 	cg_destroy(self->a);
 	cg_destroy(self->b);
-	host_set_u32(self->s, MEMRESV_A_HOST_PERIOD_MS,
-		     self->host.val[MEMRESV_A_HOST_PERIOD_MS]);
-	host_set_u64(self->s, MEMRESV_A_HOST_RESERVE,
-		     self->host.val[MEMRESV_A_HOST_RESERVE]);
+	mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS,
+		    self->host.val[MEMRESV_A_HOST_PERIOD_MS], NULL);
+	mr_host_set(self->s, MEMRESV_A_HOST_RESERVE,
+		    self->host.val[MEMRESV_A_HOST_RESERVE], NULL);
 	mr_close(self->s);
 }
 
@@ -105,13 +80,10 @@ TEST_F_TIMEOUT(bal, target_follows_demand_up_and_down, 180)
 	int i, periods;
 
 	ASSERT_EQ(0, add(self->s, self->a, 64 * MiB, min, 1024 * MiB, 5000));
-	self->pa = cg_run_hog(self->a, x);
-	ASSERT_GT(self->pa, 0) TH_LOG("the workload died before touching its memory");
-	for (periods = 0; periods < 40; periods++) {
-		if (target(self->s, self->a, &a) >= want)
-			break;
-		usleep(PERIOD_MS * 1000);
-	}
+	ASSERT_EQ(0, mr_hog_start(&self->ha, self->a, MR_HOG_PASSES, x, 0));
+	ASSERT_EQ(1, mr_hog_wait(&self->ha, -1))
+		TH_LOG("the workload died before touching its memory");
+	periods = MR_WAIT(40, PERIOD_MS, target(self->s, self->a, &a) >= want);
 	TH_LOG("target %llu MiB >= %llu MiB after %d periods of the workload holding %llu MiB",
 	       (unsigned long long)(a.val[MEMRESV_A_TARGET] >> 20),
 	       (unsigned long long)(want >> 20), periods,
@@ -124,21 +96,16 @@ TEST_F_TIMEOUT(bal, target_follows_demand_up_and_down, 180)
 	 */
 	EXPECT_LE(periods, 3);
 	/* Once the throttling that drove it is over, the status settles. */
-	for (i = 0; i < 80; i++) {
-		target(self->s, self->a, &a);
-		if (a.val[MEMRESV_A_STATUS] == MEMRESV_STATUS_OK)
-			break;
-		usleep(PERIOD_MS * 1000);
-	}
+	MR_WAIT(80, PERIOD_MS, target(self->s, self->a, &a) &&
+		a.val[MEMRESV_A_STATUS] == MEMRESV_STATUS_OK);
 	EXPECT_EQ(MEMRESV_STATUS_OK, a.val[MEMRESV_A_STATUS]);
 	EXPECT_GE(a.val[MEMRESV_A_TARGET], want);
-	EXPECT_EQ(0, kill(self->pa, 0));
+	EXPECT_TRUE(mr_hog_alive(&self->ha));
 	EXPECT_EQ(0, cg_key(self->a, "memory.events", "oom_kill"));
 	EXPECT_EQ(a.val[MEMRESV_A_TARGET], cg_u64(self->a, "memory.high"));
 
 	/* Gone: the target comes down at most max(32 MiB, capacity/64) a period. */
-	cg_stop(self->pa);
-	self->pa = -1;
+	mr_hog_stop(&self->ha);
 	step = self->host.val[MEMRESV_A_HOST_CAPACITY] / 64;
 	if (step < 32 * MiB)
 		step = 32 * MiB;
@@ -174,16 +141,14 @@ TEST_F_TIMEOUT(bal, contended_memory_goes_by_weight, 300)
 	 * Narrow the host to 256 MiB of capacity: the VM itself has plenty.
 	 * Small, so that even the debug kernel's slow workloads get there.
 	 */
-	ASSERT_EQ(0, host_set_u64(self->s, MEMRESV_A_HOST_RESERVE,
-				  self->host.val[MEMRESV_A_HOST_TOTAL] - cap));
+	ASSERT_EQ(0, mr_host_set(self->s, MEMRESV_A_HOST_RESERVE,
+				 self->host.val[MEMRESV_A_HOST_TOTAL] - cap, NULL));
 	ASSERT_EQ(0, add(self->s, self->a, 32 * MiB, min, 384 * MiB, 3000));
 	ASSERT_EQ(0, add(self->s, self->b, 32 * MiB, min, 384 * MiB, 1000));
 	ASSERT_EQ(0, cg_write(self->a, "memory.swap.max", "0"));
 	ASSERT_EQ(0, cg_write(self->b, "memory.swap.max", "0"));
-	self->pa = cg_spawn_hog(self->a, 224 * MiB);
-	self->pb = cg_spawn_hog(self->b, 224 * MiB);
-	ASSERT_GT(self->pa, 0);
-	ASSERT_GT(self->pb, 0);
+	ASSERT_EQ(0, mr_hog_start(&self->ha, self->a, MR_HOG_CHURN, 224 * MiB, 0));
+	ASSERT_EQ(0, mr_hog_start(&self->hb, self->b, MR_HOG_CHURN, 224 * MiB, 0));
 	for (i = 0; i < 800; i++) {
 		usleep(PERIOD_MS * 1000);
 		target(self->s, self->a, &ha);
@@ -206,8 +171,8 @@ TEST_F_TIMEOUT(bal, contended_memory_goes_by_weight, 300)
 	ASSERT_EQ(0, mr_host(self->s, &h));
 	EXPECT_LE(h.val[MEMRESV_A_HOST_ASSIGNED], h.val[MEMRESV_A_HOST_CAPACITY]);
 	EXPECT_NE(MEMRESV_STATUS_OK, ha.val[MEMRESV_A_STATUS]);
-	EXPECT_EQ(0, kill(self->pa, 0));
-	EXPECT_EQ(0, kill(self->pb, 0));
+	EXPECT_TRUE(mr_hog_alive(&self->ha));
+	EXPECT_TRUE(mr_hog_alive(&self->hb));
 	EXPECT_EQ(0, cg_key(self->a, "memory.events", "oom_kill"));
 	EXPECT_EQ(0, cg_key(self->b, "memory.events", "oom_kill"));
 	ASSERT_LEDGER(self->s);
@@ -230,8 +195,8 @@ TEST_F(bal, decisions_are_traced)
 	ASSERT_EQ(1, write(fd, "1", 1));
 	close(fd);
 	ASSERT_EQ(0, add(self->s, self->a, 64 * MiB, 32 * MiB, 512 * MiB, 5000));
-	self->pa = cg_run_hog(self->a, 128 * MiB);
-	ASSERT_GT(self->pa, 0);
+	ASSERT_EQ(0, mr_hog_start(&self->ha, self->a, MR_HOG_PASSES, 128 * MiB, 0));
+	ASSERT_EQ(1, mr_hog_wait(&self->ha, -1));
 	for (i = 0; i < 40 && !found; i++) {
 		usleep(PERIOD_MS * 1000);
 		fd = open("/sys/kernel/tracing/trace", O_RDONLY);

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "cg.h"
+#include "mrtest.h"
 
 static int run(const char *fmt, const char *arg)
 {
@@ -46,10 +46,22 @@ static void count_prefix(const struct mr_attrs *a, void *arg)
 	c->last_id = a->val[MEMRESV_A_CGROUP_ID];
 }
 
+/* Reservations under @prefix, from a dump; -1 when the dump failed. */
+static int count_under(struct mrnl *s, const char *prefix)
+{
+	struct count_arg cnt = { .prefix = prefix, .ordered = true };
+	struct mr_result res;
+
+	if (mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP), &res,
+		    count_prefix, &cnt))
+		return -1;
+	return cnt.n;
+}
+
 TEST(unload_gives_every_cgroup_back)
 {
 	char a[64], b[64];
-	struct mr_sock *s, *mon;
+	struct mrnl *s, *mon;
 	struct mr_result res;
 	struct mr_attrs ev;
 	int removed = 0, i;
@@ -81,7 +93,7 @@ TEST(unload_gives_every_cgroup_back)
 	EXPECT_EQ(UINT64_MAX, cg_u64(b, "memory.swap.max"));
 	/* Listeners were told, before the family went away. */
 	for (i = 0; i < 4 && removed < 2; i++) {
-		struct pollfd pfd = { .fd = mr_fd(mon), .events = POLLIN };
+		struct pollfd pfd = { .fd = mrnl_fd(mon), .events = POLLIN };
 
 		if (poll(&pfd, 1, 500) != 1)
 			continue;
@@ -120,7 +132,7 @@ TEST(reload_under_load)
 		time_t end = time(NULL) + 6;
 
 		while (time(NULL) < end) {
-			struct mr_sock *s = mr_open();
+			struct mrnl *s = mr_open();
 			struct mr_attrs h;
 
 			if (s) {
@@ -161,45 +173,21 @@ TEST(reload_under_load)
 	}
 }
 
-static void verify_ledger(const char *on)
-{
-	int fd = open("/sys/module/memresv/parameters/verify_ledger", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, on, 1) != 1)
-			perror("verify_ledger");
-		close(fd);
-	}
-}
-
-/*
- * The balancer's own cost with @n idle reservations, as the module measures
- * it (HOST_TICK_NS), after two periods: a measurement, not an assertion.
- */
-static int set_period(struct mr_sock *s, uint32_t ms)
-{
-	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_HOST_SET, 0);
-	struct mr_result res;
-
-	nla_put_u32(msg, MEMRESV_A_HOST_PERIOD_MS, ms);
-	return mr_do(s, msg, &res);
-}
-
 /*
  * Setting the period runs a pass at once; the balancer is parked (60 s
  * period) around it so that filling the table is not slowed by passes.
  */
-static void log_tick(struct __test_metadata *_metadata, struct mr_sock *s,
+static void log_tick(struct __test_metadata *_metadata, struct mrnl *s,
 		     int n)
 {
 	struct mr_attrs h;
 
-	set_period(s, 1000);
+	mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 1000, NULL);
 	usleep(500000);
 	if (!mr_host(s, &h))
 		TH_LOG("balancer pass with %d idle reservations: %.3f ms", n,
 		       h.val[MEMRESV_A_HOST_TICK_NS] / 1e6);
-	set_period(s, 60000);
+	mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 60000, NULL);
 }
 
 /*
@@ -238,9 +226,9 @@ TEST_F_TIMEOUT(dump, many, 900)
 	int n = dump_n(), i, made = 0;
 	char parent[64], cg[96];
 	struct count_arg cnt;
-	struct mr_sock *s, *s2, *s3;
+	struct mrnl *s, *s2, *s3;
 	struct mr_result res;
-	struct timespec t0, t1;
+	uint64_t t0;
 	bool done = false;
 	long page = sysconf(_SC_PAGESIZE);
 
@@ -252,15 +240,15 @@ TEST_F_TIMEOUT(dump, many, 900)
 	ASSERT_NE(NULL, s);
 	ASSERT_NE(NULL, s2);
 	/* The full recount is O(n) per change: off while filling the table. */
-	verify_ledger("0");
-	set_period(s, 60000);
+	mr_ledger_verify('0');
+	mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 60000, NULL);
 	for (i = 0; i < n; i++) {
 		snprintf(cg, sizeof(cg), "%s/g%05d", parent, i);
 		if (cg_create(cg))
 			break;
 		if (mr_new(s, cg, page, page, page, &res))
 			break;
-		if (mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_READY, cg), &res))
+		if (mr_cmd(s, MEMRESV_CMD_RESV_READY, cg, &res))
 			break;
 		made++;
 		if (made == 100 || made == 1000)
@@ -270,16 +258,15 @@ TEST_F_TIMEOUT(dump, many, 900)
 	log_tick(_metadata, s, made);
 
 	cnt = (struct count_arg){ .prefix = parent, .ordered = true };
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = mr_now_ns();
 	ASSERT_EQ(0, mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP), &res,
 			     count_prefix, &cnt));
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t0 = mr_now_ns() - t0;
 	EXPECT_EQ(n, cnt.n);
 	EXPECT_TRUE(cnt.ordered);
 	EXPECT_FALSE(res.intr);
 	EXPECT_GT(res.nmsgs, 1);
-	TH_LOG("dumped %d reservations in %.1f ms", n,
-	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	TH_LOG("dumped %d reservations in %.1f ms", n, t0 / 1e6);
 	ASSERT_LEDGER(s);
 
 	/*
@@ -312,8 +299,8 @@ TEST_F_TIMEOUT(dump, many, 900)
 		snprintf(cg, sizeof(cg), "%s/g%05d", parent, i);
 		mr_del(s, cg);
 	}
-	verify_ledger("1");
-	set_period(s, 1000);
+	mr_ledger_verify('1');
+	mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 1000, NULL);
 	ASSERT_LEDGER(s);
 	mr_close(s);
 	mr_close(s2);
@@ -343,7 +330,7 @@ TEST_F_TIMEOUT(cache, limit_files_stay_right_past_the_cache, 600)
 	const int n = 100, rounds = 3;
 	char parent[64], cg[96];
 	struct mr_result res;
-	struct mr_sock *s;
+	struct mrnl *s;
 	struct nl_msg *msg;
 	uint64_t max;
 	int i, r;
@@ -378,11 +365,7 @@ TEST_F_TIMEOUT(cache, limit_files_stay_right_past_the_cache, 600)
 	/* g000 was written last but one round ago; g099 a moment ago. */
 	snprintf(cg, sizeof(cg), "%s/g%03d", parent, n - 1);
 	cg_destroy(cg);
-	for (i = 0; i < 50; i++) {
-		if (mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_GET, cg), &res) == -ENOENT)
-			break;
-		usleep(100000);
-	}
+	MR_WAIT(50, 100, mr_cmd(s, MEMRESV_CMD_RESV_GET, cg, &res) == -ENOENT);
 	ASSERT_EQ(-ENOENT, res.err) TH_LOG("the removed group kept its reservation");
 	ASSERT_EQ(0, cg_create(cg));
 	ASSERT_EQ(0, mr_new(s, cg, MiB, MiB, 77 * MiB, &res)) TH_LOG("%s", res.extack);
@@ -423,7 +406,7 @@ static void race_name(struct race *r, int i, char *buf, size_t len)
 static void *race_ops(void *arg)
 {
 	struct race *r = arg;
-	struct mr_sock *s = mr_open();
+	struct mrnl *s = mr_open();
 	unsigned int seed = (unsigned int)(uintptr_t)&s;
 	struct mr_result res;
 	struct nl_msg *msg;
@@ -451,10 +434,10 @@ static void *race_ops(void *arg)
 			err = mr_del(s, cg);
 			break;
 		case 4:
-			err = mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_READY, cg), &res);
+			err = mr_cmd(s, MEMRESV_CMD_RESV_READY, cg, &res);
 			break;
 		default:
-			err = mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_RESTART, cg), &res);
+			err = mr_cmd(s, MEMRESV_CMD_RESV_RESTART, cg, &res);
 			break;
 		}
 		switch (err) {
@@ -502,7 +485,7 @@ TEST_F_TIMEOUT(race, changes_race_cgroup_removal, 600)
 	const char *kernel = getenv("MEMRESV_KERNEL");
 	pthread_t ops[RACE_THREADS], rm;
 	struct race r = {};
-	struct mr_sock *s;
+	struct mrnl *s;
 	char cg[128];
 	int i;
 
@@ -537,16 +520,7 @@ TEST_F_TIMEOUT(race, changes_race_cgroup_removal, 600)
 	 * tick: wait for them, so that the next test finds the host as this
 	 * one found it.
 	 */
-	for (i = 0; i < 100; i++) {
-		struct count_arg cnt = { .prefix = r.parent, .ordered = true };
-		struct mr_result res;
-
-		ASSERT_EQ(0, mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP),
-				     &res, count_prefix, &cnt));
-		if (!cnt.n)
-			break;
-		usleep(100000);
-	}
+	i = MR_WAIT(100, 100, !count_under(s, r.parent));
 	EXPECT_LT(i, 100) TH_LOG("reservations of removed groups were not released");
 	ASSERT_LEDGER(s);
 	mr_close(s);

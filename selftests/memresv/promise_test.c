@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
-#include "cg.h"
+#include "mrtest.h"
 
 static int cg_seq;
 
@@ -38,19 +38,7 @@ static uint64_t page_down(uint64_t v)
 	return v / 4096 * 4096;
 }
 
-static int set_host_u64(struct mr_sock *s, int attr, uint64_t val)
-{
-	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_HOST_SET, 0);
-	struct mr_result res;
-
-	if (attr == MEMRESV_A_HOST_PERIOD_MS)
-		nla_put_u32(msg, attr, val);
-	else
-		nla_put_u64(msg, attr, val);
-	return mr_do(s, msg, &res);
-}
-
-static int set_min(struct mr_sock *s, const char *cg, uint64_t startup,
+static int set_min(struct mrnl *s, const char *cg, uint64_t startup,
 		   uint64_t minimum, struct mr_result *res)
 {
 	struct nl_msg *msg = mr_resv_msg(s, MEMRESV_CMD_RESV_SET, cg);
@@ -61,7 +49,7 @@ static int set_min(struct mr_sock *s, const char *cg, uint64_t startup,
 	return mr_do(s, msg, res);
 }
 
-static int new_window(struct mr_sock *s, const char *cg, uint64_t startup,
+static int new_window(struct mrnl *s, const char *cg, uint64_t startup,
 		      uint64_t minimum, uint64_t maximum, uint32_t window,
 		      struct mr_result *res)
 {
@@ -74,18 +62,9 @@ static int new_window(struct mr_sock *s, const char *cg, uint64_t startup,
 	return mr_do(s, msg, res);
 }
 
-static int get(struct mr_sock *s, const char *cg, struct mr_attrs *a)
-{
-	struct mr_result res;
-	int err = mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_GET, cg), &res);
-
-	*a = res.last;
-	return err;
-}
-
 /* Two groups and the host's reserve at 128 MiB, as the user had. */
 FIXTURE(floor) {
-	struct mr_sock *s;
+	struct mrnl *s;
 	char a[64], b[64];
 	uint64_t reserve, cap;
 };
@@ -102,7 +81,7 @@ FIXTURE_SETUP(floor)
 	ASSERT_EQ(0, cg_create(self->b));
 	ASSERT_EQ(0, mr_host(self->s, &h));
 	self->reserve = h.val[MEMRESV_A_HOST_RESERVE];
-	ASSERT_EQ(0, set_host_u64(self->s, MEMRESV_A_HOST_RESERVE, 128 * MiB));
+	ASSERT_EQ(0, mr_host_set(self->s, MEMRESV_A_HOST_RESERVE, 128 * MiB, NULL));
 	ASSERT_EQ(0, mr_host(self->s, &h));
 	self->cap = h.val[MEMRESV_A_HOST_CAPACITY];
 	ASSERT_EQ(0, h.val[MEMRESV_A_HOST_GUARANTEED])
@@ -113,7 +92,7 @@ FIXTURE_TEARDOWN(floor)
 {
 	mr_del(self->s, self->a);
 	mr_del(self->s, self->b);
-	set_host_u64(self->s, MEMRESV_A_HOST_RESERVE, self->reserve);
+	mr_host_set(self->s, MEMRESV_A_HOST_RESERVE, self->reserve, NULL);
 	cg_destroy(self->a);
 	cg_destroy(self->b);
 	mr_close(self->s);
@@ -144,7 +123,7 @@ TEST_F(floor, minimum_raised_while_starting_is_checked)
 	EXPECT_NE(NULL, strstr(res.extack, "cannot be guaranteed"))
 		TH_LOG("%s", res.extack);
 	/* Refused whole: the settings are as they were. */
-	ASSERT_EQ(0, get(self->s, self->a, &a));
+	ASSERT_EQ(0, mr_get(self->s, self->a, &a));
 	EXPECT_EQ(32 * MiB, a.val[MEMRESV_A_MINIMUM]);
 	EXPECT_EQ(quarter, a.val[MEMRESV_A_STARTUP]);
 	EXPECT_EQ(quarter, a.val[MEMRESV_A_GUARANTEE]);
@@ -169,7 +148,7 @@ TEST_F(floor, minimum_raised_while_starting_is_guaranteed_now)
 				600, &res)) TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, set_min(self->s, self->a, more, more, &res))
 		TH_LOG("%s", res.extack);
-	ASSERT_EQ(0, get(self->s, self->a, &a));
+	ASSERT_EQ(0, mr_get(self->s, self->a, &a));
 	EXPECT_EQ(MEMRESV_STATE_STARTING, a.val[MEMRESV_A_STATE]);
 	EXPECT_EQ(more, a.val[MEMRESV_A_GUARANTEE]);
 	EXPECT_EQ(more, cg_u64(self->a, "memory.min"));
@@ -178,7 +157,7 @@ TEST_F(floor, minimum_raised_while_starting_is_guaranteed_now)
 	/* The end of start-up keeps that guarantee: nothing more is promised. */
 	ASSERT_EQ(0, mr_do(self->s, mr_resv_msg(self->s, MEMRESV_CMD_RESV_READY,
 						self->a), &res));
-	ASSERT_EQ(0, get(self->s, self->a, &a));
+	ASSERT_EQ(0, mr_get(self->s, self->a, &a));
 	EXPECT_EQ(more, a.val[MEMRESV_A_GUARANTEE]);
 	ASSERT_LEDGER(self->s);
 }
@@ -232,13 +211,13 @@ TEST_F(floor, capacity_shrinking_under_the_floor_is_reported)
 	struct mr_attrs h;
 	uint64_t g;
 
-	ASSERT_EQ(0, set_host_u64(self->s, MEMRESV_A_HOST_PERIOD_MS, 100));
+	ASSERT_EQ(0, mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS, 100, NULL));
 	/* Guarantee all but 32 MiB of the capacity. */
 	g = self->cap - 32 * MiB;
 	ASSERT_EQ(0, mr_new(self->s, self->b, g, g, g, &res)) TH_LOG("%s", res.extack);
 	n = offline_blocks(blocks, 1);
 	if (!n) {
-		set_host_u64(self->s, MEMRESV_A_HOST_PERIOD_MS, 1000);
+		mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS, 1000, NULL);
 		SKIP(return, "no memory block of this VM can go offline");
 	}
 	usleep(500 * 1000);
@@ -255,7 +234,7 @@ TEST_F(floor, capacity_shrinking_under_the_floor_is_reported)
 	EXPECT_EQ(0, h.val[MEMRESV_A_HOST_OVERCOMMITTED]);
 	EXPECT_EQ(0, mr_new(self->s, self->a, 4 * MiB, 4 * MiB, 8 * MiB, &res))
 		TH_LOG("%s", res.extack);
-	set_host_u64(self->s, MEMRESV_A_HOST_PERIOD_MS, 1000);
+	mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS, 1000, NULL);
 }
 
 /* Capabilities: keep only @keep (a CAP_* number) in this process. */
@@ -282,7 +261,7 @@ TEST_F(floor, net_admin_alone_cannot_change)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct mr_sock *s;
+		struct mrnl *s;
 		struct mr_attrs a;
 		int fail = 0;
 
@@ -291,7 +270,7 @@ TEST_F(floor, net_admin_alone_cannot_change)
 		s = mr_open();
 		if (!s)
 			_exit(91);
-		if (get(s, self->a, &a))
+		if (mr_get(s, self->a, &a))
 			fail |= 1;
 		if (set_min(s, self->a, 0, 16 * MiB, &res) != -EPERM)
 			fail |= 2;
@@ -299,7 +278,7 @@ TEST_F(floor, net_admin_alone_cannot_change)
 			fail |= 4;
 		if (mr_del(s, self->a) != -EPERM)
 			fail |= 8;
-		if (set_host_u64(s, MEMRESV_A_HOST_PERIOD_MS, 500) != -EPERM)
+		if (mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 500, NULL) != -EPERM)
 			fail |= 16;
 		if (mr_subscribe(s) == 0)
 			fail |= 32;
@@ -328,19 +307,19 @@ static int ns_reader(const char *leaf, const char *outside)
 	char *want[3] = { (char *)leaf, NULL, NULL };
 	struct mr_result res;
 	struct nl_msg *msg;
-	struct mr_sock *s;
+	struct mrnl *s;
 	struct mr_attrs a;
 	int fail = 0, n;
 
 	s = mr_open();
 	if (!s)
 		return 64;
-	n = get(s, leaf, &a);
+	n = mr_get(s, leaf, &a);
 	if (n || strcmp(a.cgroup, leaf)) {
 		fprintf(stderr, "# reader: get '%s': %d '%s'\n", leaf, n, a.cgroup);
 		fail |= 1;
 	}
-	if (get(s, outside, &a) != -ENOENT)
+	if (mr_get(s, outside, &a) != -ENOENT)
 		fail |= 2;
 	if (mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP), &res,
 		    count_dump, want) || !want[1] || want[2])
@@ -419,7 +398,7 @@ TEST_F(floor, long_path_is_reported_whole)
 	}
 	ASSERT_EQ(0, mr_new(self->s, path, 4 * MiB, 4 * MiB, 8 * MiB, &res))
 		TH_LOG("%s", res.extack);
-	ASSERT_EQ(0, get(self->s, path, &a));
+	ASSERT_EQ(0, mr_get(self->s, path, &a));
 	EXPECT_STREQ(path, a.cgroup);
 	ASSERT_EQ(0, mr_send(self->s, mr_msg(self->s, MEMRESV_CMD_RESV_GET,
 					     NLM_F_DUMP),

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "cg.h"
+#include "mrtest.h"
 
 static int cg_seq;
 
@@ -28,15 +28,6 @@ static int reload(void)
 	return system(cmd) ? -3 : 0;
 }
 
-static int set_period(struct mr_sock *s, uint32_t ms)
-{
-	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_HOST_SET, 0);
-	struct mr_result res;
-
-	nla_put_u32(msg, MEMRESV_A_HOST_PERIOD_MS, ms);
-	return mr_do(s, msg, &res);
-}
-
 /* A child that sends requests of @kind until it is killed. */
 static pid_t spam(int kind)
 {
@@ -45,7 +36,7 @@ static pid_t spam(int kind)
 	if (pid)
 		return pid;
 	for (uint32_t i = 0;; i++) {
-		struct mr_sock *s = mr_open();
+		struct mrnl *s = mr_open();
 		struct mr_result res;
 		int n;
 
@@ -55,7 +46,8 @@ static pid_t spam(int kind)
 		}
 		for (n = 0; n < 100; n++) {
 			if (kind == 0)
-				set_period(s, 100 + (i + n) % 2 * 100);
+				mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS,
+					    100 + (i + n) % 2 * 100, NULL);
 			else
 				mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_GET,
 						     "no/such/group/at/all"), &res);
@@ -80,7 +72,7 @@ TEST_F_TIMEOUT(reload, unload_writes_only_the_admitted_group, 600)
 {
 	char cg[64], other[40][64];
 	struct mr_result res;
-	struct mr_sock *s;
+	struct mrnl *s;
 	int i;
 
 	if (!getenv("MEMRESV_KO"))
@@ -88,7 +80,7 @@ TEST_F_TIMEOUT(reload, unload_writes_only_the_admitted_group, 600)
 	s = mr_open();
 	ASSERT_NE(NULL, s);
 	/* No tick notices the removal before the unload does. */
-	ASSERT_EQ(0, set_period(s, 60000));
+	ASSERT_EQ(0, mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 60000, NULL));
 	snprintf(cg, sizeof(cg), "mrl-%d-%d", getpid(), cg_seq++);
 	ASSERT_EQ(0, cg_create(cg));
 	ASSERT_EQ(0, cg_write(cg, "memory.high", "524288000"));

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "cg.h"
+#include "mrtest.h"
 
 static int cg_seq;
 
@@ -33,44 +33,18 @@ static uint64_t meminfo_kb(const char *key)
 	return 0;
 }
 
-static struct nl_msg *new_msg(struct mr_sock *s, const char *cg, uint64_t st,
-			      uint64_t min, uint64_t max)
-{
-	struct nl_msg *msg = mr_resv_msg(s, MEMRESV_CMD_RESV_NEW, cg);
-
-	nla_put_u64(msg, MEMRESV_A_STARTUP, st);
-	nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
-	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
-	return msg;
-}
-
-static int get(struct mr_sock *s, const char *cg, struct mr_attrs *a)
-{
-	struct mr_result res;
-	int err = mr_do(s, mr_resv_msg(s, MEMRESV_CMD_RESV_GET, cg), &res);
-
-	*a = res.last;
-	return err;
-}
-
-static int simple(struct mr_sock *s, uint8_t cmd, const char *cg,
-		  struct mr_result *res)
-{
-	return mr_do(s, mr_resv_msg(s, cmd, cg), res);
-}
-
 TEST(family_resolves)
 {
-	struct mr_sock *s = mr_open();
+	struct mrnl *s = mr_open();
 
 	ASSERT_NE(NULL, s) TH_LOG("generic netlink family 'memresv' not found");
-	EXPECT_GT(mr_family_id(s), 0);
+	EXPECT_GT(s->family, 0);
 	mr_close(s);
 }
 
 TEST(host_ledger_matches_meminfo)
 {
-	struct mr_sock *s = mr_open();
+	struct mrnl *s = mr_open();
 	uint64_t total, reserve, expect, page = sysconf(_SC_PAGESIZE);
 	struct mr_attrs h;
 
@@ -99,7 +73,7 @@ TEST(host_ledger_matches_meminfo)
 
 TEST(unknown_attribute_refused)
 {
-	struct mr_sock *s = mr_open();
+	struct mrnl *s = mr_open();
 	struct mr_result res;
 	struct nl_msg *msg;
 
@@ -118,7 +92,7 @@ TEST(unknown_attribute_refused)
 
 TEST(unknown_command_refused)
 {
-	struct mr_sock *s = mr_open();
+	struct mrnl *s = mr_open();
 	struct mr_result res;
 
 	ASSERT_NE(NULL, s);
@@ -128,7 +102,7 @@ TEST(unknown_command_refused)
 }
 
 FIXTURE(resv) {
-	struct mr_sock *s;
+	struct mrnl *s;
 	char cg[64];
 };
 
@@ -199,7 +173,7 @@ TEST_F(resv, del_restores_files_exactly)
 	EXPECT_EQ(419430400, cg_u64(self->cg, "memory.high"));
 	EXPECT_EQ(1048576, cg_u64(self->cg, "memory.min"));
 	EXPECT_EQ(10485760, cg_u64(self->cg, "memory.swap.max"));
-	EXPECT_EQ(-ENOENT, simple(self->s, MEMRESV_CMD_RESV_GET, self->cg, &res));
+	EXPECT_EQ(-ENOENT, mr_cmd(self->s, MEMRESV_CMD_RESV_GET, self->cg, &res));
 	EXPECT_EQ(-ENOENT, mr_del(self->s, self->cg));
 	ASSERT_LEDGER(self->s);
 }
@@ -254,7 +228,7 @@ TEST_F(resv, policy_ranges_refused)
 		EXPECT_NE(0, res.bad_attr_off) TH_LOG("attr %d", bad[i].attr);
 		EXPECT_NE(0, res.extack[0]) TH_LOG("attr %d", bad[i].attr);
 	}
-	EXPECT_EQ(-ENOENT, simple(self->s, MEMRESV_CMD_RESV_GET, self->cg, &res));
+	EXPECT_EQ(-ENOENT, mr_cmd(self->s, MEMRESV_CMD_RESV_GET, self->cg, &res));
 	EXPECT_EQ(UINT64_MAX, cg_u64(self->cg, "memory.max"));
 	ASSERT_EQ(0, mr_host(self->s, &after));
 	EXPECT_EQ(before.val[MEMRESV_A_HOST_GUARANTEED],
@@ -272,11 +246,11 @@ TEST_F(resv, validation_refused_without_change)
 
 	ASSERT_EQ(0, mr_host(self->s, &before));
 	/* minimum <= startup <= maximum */
-	EXPECT_EQ(-EINVAL, mr_do(self->s, new_msg(self->s, self->cg, 16 * MiB,
+	EXPECT_EQ(-EINVAL, mr_do(self->s, mr_new_msg(self->s, self->cg, 16 * MiB,
 						  32 * MiB, 64 * MiB), &res));
 	EXPECT_NE(0, res.bad_attr_off);
 	EXPECT_NE(NULL, strstr(res.extack, "startup"));
-	EXPECT_EQ(-EINVAL, mr_do(self->s, new_msg(self->s, self->cg, 64 * MiB,
+	EXPECT_EQ(-EINVAL, mr_do(self->s, mr_new_msg(self->s, self->cg, 64 * MiB,
 						  32 * MiB, 48 * MiB), &res));
 	EXPECT_NE(NULL, strstr(res.extack, "maximum"));
 	/* Missing sizes. */
@@ -285,22 +259,22 @@ TEST_F(resv, validation_refused_without_change)
 	EXPECT_EQ(-EINVAL, mr_do(self->s, msg, &res));
 	EXPECT_NE(0, res.extack[0]);
 	/* No cgroup, both names, the root, a missing group. */
-	EXPECT_EQ(-EINVAL, mr_do(self->s, new_msg(self->s, NULL, 64 * MiB,
+	EXPECT_EQ(-EINVAL, mr_do(self->s, mr_new_msg(self->s, NULL, 64 * MiB,
 						  32 * MiB, 64 * MiB), &res));
-	msg = new_msg(self->s, self->cg, 64 * MiB, 32 * MiB, 64 * MiB);
+	msg = mr_new_msg(self->s, self->cg, 64 * MiB, 32 * MiB, 64 * MiB);
 	nla_put_u64(msg, MEMRESV_A_CGROUP_ID, cg_id(self->cg));
 	EXPECT_EQ(-EINVAL, mr_do(self->s, msg, &res));
-	EXPECT_EQ(-EINVAL, mr_do(self->s, new_msg(self->s, "/", 64 * MiB,
+	EXPECT_EQ(-EINVAL, mr_do(self->s, mr_new_msg(self->s, "/", 64 * MiB,
 						  32 * MiB, 64 * MiB), &res));
 	EXPECT_NE(NULL, strstr(res.extack, "root"));
-	EXPECT_EQ(-ENOENT, mr_do(self->s, new_msg(self->s, "mrtest-no-such-group",
+	EXPECT_EQ(-ENOENT, mr_do(self->s, mr_new_msg(self->s, "mrtest-no-such-group",
 						  64 * MiB, 32 * MiB, 64 * MiB), &res));
-	EXPECT_EQ(-ENOENT, mr_do(self->s, new_msg(self->s, "../etc",
+	EXPECT_EQ(-ENOENT, mr_do(self->s, mr_new_msg(self->s, "../etc",
 						  64 * MiB, 32 * MiB, 64 * MiB), &res));
 	/* A child without the memory controller. */
 	snprintf(nomem, sizeof(nomem), "%s/nomem", self->cg);
 	ASSERT_EQ(0, cg_create(nomem));
-	EXPECT_EQ(-EOPNOTSUPP, mr_do(self->s, new_msg(self->s, nomem, 64 * MiB,
+	EXPECT_EQ(-EOPNOTSUPP, mr_do(self->s, mr_new_msg(self->s, nomem, 64 * MiB,
 						      32 * MiB, 64 * MiB), &res));
 	EXPECT_NE(NULL, strstr(res.extack, "memory controller"));
 	ASSERT_EQ(0, mr_host(self->s, &after));
@@ -368,7 +342,7 @@ TEST_F(resv, set_changes_every_field)
 	struct nl_msg *msg;
 
 	ASSERT_EQ(0, mr_new(self->s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB, &res));
-	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
+	ASSERT_EQ(0, mr_cmd(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
 	msg = mr_resv_msg(self->s, MEMRESV_CMD_RESV_SET, self->cg);
 	nla_put_u64(msg, MEMRESV_A_MAXIMUM, 256 * MiB);
 	nla_put_u64(msg, MEMRESV_A_MINIMUM, 48 * MiB);
@@ -408,13 +382,13 @@ TEST_F(resv, set_changes_every_field)
 /* Lowering maximum below unreclaimable usage: EBUSY, never an OOM kill. */
 TEST_F(resv, lower_max_below_usage_is_refused_not_killed)
 {
+	struct mr_hog hog = MR_HOG_INIT;
 	struct mr_result res;
 	struct nl_msg *msg;
-	pid_t pid;
 
 	ASSERT_EQ(0, mr_new(self->s, self->cg, 128 * MiB, 32 * MiB, 256 * MiB, &res));
-	pid = cg_run_hog(self->cg, 64 * MiB);
-	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, mr_hog_start(&hog, self->cg, MR_HOG_PASSES, 64 * MiB, 0));
+	ASSERT_EQ(1, mr_hog_wait(&hog, -1)) TH_LOG("the workload died");
 	/* swap_max 0: the anonymous memory cannot go anywhere. */
 	msg = mr_resv_msg(self->s, MEMRESV_CMD_RESV_SET, self->cg);
 	nla_put_u64(msg, MEMRESV_A_MAXIMUM, 16 * MiB);
@@ -424,7 +398,7 @@ TEST_F(resv, lower_max_below_usage_is_refused_not_killed)
 	EXPECT_NE(NULL, strstr(res.extack, "usage")) TH_LOG("%s", res.extack);
 	EXPECT_EQ(256 * MiB, cg_u64(self->cg, "memory.max"));
 	EXPECT_EQ(128 * MiB, cg_u64(self->cg, "memory.high"));
-	EXPECT_EQ(0, kill(pid, 0)) TH_LOG("the workload died");
+	EXPECT_TRUE(mr_hog_alive(&hog)) TH_LOG("the workload died");
 	EXPECT_EQ(0, cg_key(self->cg, "memory.events", "oom_kill"));
 	/* Above usage it goes through. */
 	msg = mr_resv_msg(self->s, MEMRESV_CMD_RESV_SET, self->cg);
@@ -440,9 +414,9 @@ TEST_F(resv, lower_max_below_usage_is_refused_not_killed)
 	EXPECT_EQ(-EBUSY, mr_new(self->s, self->cg, 16 * MiB, 16 * MiB, 16 * MiB,
 				 &res));
 	EXPECT_EQ(UINT64_MAX, cg_u64(self->cg, "memory.max"));
-	EXPECT_EQ(0, kill(pid, 0));
+	EXPECT_TRUE(mr_hog_alive(&hog));
 	EXPECT_EQ(0, cg_key(self->cg, "memory.events", "oom_kill"));
-	cg_stop(pid);
+	mr_hog_stop(&hog);
 	ASSERT_LEDGER(self->s);
 }
 
@@ -451,20 +425,20 @@ TEST_F(resv, ready_and_restart)
 	struct mr_result res;
 
 	ASSERT_EQ(0, mr_new(self->s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB, &res));
-	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
+	ASSERT_EQ(0, mr_cmd(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
 	EXPECT_EQ(MEMRESV_STATE_RUNNING, res.last.val[MEMRESV_A_STATE]);
 	EXPECT_EQ(32 * MiB, res.last.val[MEMRESV_A_GUARANTEE]);
 	EXPECT_FALSE(res.last.has[MEMRESV_A_PHASE_LEFT_MS]);
 	EXPECT_EQ(32 * MiB, cg_u64(self->cg, "memory.min"));
-	EXPECT_EQ(-EALREADY, simple(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
+	EXPECT_EQ(-EALREADY, mr_cmd(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
 	ASSERT_LEDGER(self->s);
-	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_RESTART, self->cg, &res))
+	ASSERT_EQ(0, mr_cmd(self->s, MEMRESV_CMD_RESV_RESTART, self->cg, &res))
 		TH_LOG("%s", res.extack);
 	EXPECT_EQ(MEMRESV_STATE_STARTING, res.last.val[MEMRESV_A_STATE]);
 	EXPECT_EQ(64 * MiB, res.last.val[MEMRESV_A_GUARANTEE]);
 	EXPECT_EQ(64 * MiB, cg_u64(self->cg, "memory.min"));
 	ASSERT_LEDGER(self->s);
-	EXPECT_EQ(-ENOENT, simple(self->s, MEMRESV_CMD_RESV_RESTART,
+	EXPECT_EQ(-ENOENT, mr_cmd(self->s, MEMRESV_CMD_RESV_RESTART,
 				  "mrtest-no-such-group", &res));
 }
 
@@ -475,14 +449,14 @@ TEST_F(resv, startup_window_ends_the_phase)
 	struct nl_msg *msg;
 	int i;
 
-	msg = new_msg(self->s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB);
+	msg = mr_new_msg(self->s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB);
 	nla_put_u32(msg, MEMRESV_A_STARTUP_WINDOW, 1);
 	ASSERT_EQ(0, mr_do(self->s, msg, &res));
 	EXPECT_EQ(MEMRESV_STATE_STARTING, res.last.val[MEMRESV_A_STATE]);
 	EXPECT_LE(res.last.val[MEMRESV_A_PHASE_LEFT_MS], 1000);
 	/* The window (1 s) plus one period (1 s), and slack for TCG. */
 	for (i = 0; i < 50; i++) {
-		ASSERT_EQ(0, get(self->s, self->cg, &a));
+		ASSERT_EQ(0, mr_get(self->s, self->cg, &a));
 		if (a.val[MEMRESV_A_STATE] == MEMRESV_STATE_RUNNING)
 			break;
 		usleep(100000);
@@ -504,7 +478,7 @@ TEST_F(resv, unprivileged_caller_refused)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
-		struct mr_sock *s;
+		struct mrnl *s;
 		struct mr_attrs h;
 		struct nl_msg *msg;
 		int fail = 0;
@@ -516,7 +490,7 @@ TEST_F(resv, unprivileged_caller_refused)
 			_exit(91);
 		if (mr_host(s, &h))
 			fail |= 1;
-		if (get(s, self->cg, &h))
+		if (mr_get(s, self->cg, &h))
 			fail |= 2;
 		if (mr_new(s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB, &res) != -EPERM)
 			fail |= 4;
@@ -531,33 +505,13 @@ TEST_F(resv, unprivileged_caller_refused)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	EXPECT_EQ(0, get(self->s, self->cg, &res.last));
+	EXPECT_EQ(0, mr_get(self->s, self->cg, &res.last));
 	EXPECT_EQ(128 * MiB, cg_u64(self->cg, "memory.max"));
-}
-
-static int wait_event(struct mr_sock *mon, int event, int ms, struct mr_attrs *out)
-{
-	struct pollfd pfd = { .fd = mr_fd(mon), .events = POLLIN };
-	struct mr_result res;
-
-	while (ms > 0) {
-		if (poll(&pfd, 1, 100) == 1) {
-			memset(&res, 0, sizeof(res));
-			mr_recv_one(mon, &res, NULL, NULL);
-			if (res.nmsgs && res.last.val[MEMRESV_A_EVENT] == (uint64_t)event) {
-				*out = res.last;
-				return 0;
-			}
-		} else {
-			ms -= 100;
-		}
-	}
-	return -ETIMEDOUT;
 }
 
 TEST_F(resv, removed_cgroup_releases_reservation)
 {
-	struct mr_sock *mon = mr_open();
+	struct mrnl *mon = mr_open();
 	struct mr_attrs ev;
 	struct mr_result res;
 	uint64_t id = cg_id(self->cg);
@@ -567,12 +521,12 @@ TEST_F(resv, removed_cgroup_releases_reservation)
 	ASSERT_NE(NULL, mon);
 	ASSERT_EQ(0, mr_subscribe(mon));
 	ASSERT_EQ(0, mr_new(self->s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB, &res));
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_ADDED, 2000, &ev));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_ADDED, 2000, &ev));
 	EXPECT_STREQ(self->cg, ev.cgroup);
 	cg_path(path, sizeof(path), self->cg, NULL);
 	ASSERT_EQ(0, rmdir(path));
 	/* Within one period, plus slack for TCG. */
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_REMOVED, 5000, &ev));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_REMOVED, 5000, &ev));
 	EXPECT_EQ(MEMRESV_REASON_CGROUP_GONE, ev.val[MEMRESV_A_REASON]);
 	EXPECT_EQ(id, ev.val[MEMRESV_A_CGROUP_ID]);
 	msg = mr_msg(self->s, MEMRESV_CMD_RESV_GET, 0);
@@ -589,7 +543,7 @@ TEST_F(resv, removed_cgroup_releases_reservation)
  */
 TEST_F(resv, disabled_memory_controller_releases_reservation)
 {
-	struct mr_sock *mon = mr_open();
+	struct mrnl *mon = mr_open();
 	struct mr_attrs ev;
 	struct mr_result res;
 	char child[128];
@@ -603,9 +557,9 @@ TEST_F(resv, disabled_memory_controller_releases_reservation)
 	id = cg_id(child);
 	ASSERT_EQ(0, mr_new(self->s, child, 64 * MiB, 32 * MiB, 128 * MiB, &res))
 		TH_LOG("%s", res.extack);
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_ADDED, 2000, &ev));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_ADDED, 2000, &ev));
 	ASSERT_EQ(0, cg_write(self->cg, "cgroup.subtree_control", "-memory"));
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_REMOVED, 5000, &ev));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_REMOVED, 5000, &ev));
 	EXPECT_EQ(MEMRESV_REASON_CGROUP_GONE, ev.val[MEMRESV_A_REASON]);
 	EXPECT_EQ(id, ev.val[MEMRESV_A_CGROUP_ID]);
 	EXPECT_STREQ(child, ev.cgroup);
@@ -619,21 +573,21 @@ TEST_F(resv, disabled_memory_controller_releases_reservation)
 
 TEST_F(resv, events_for_add_change_del)
 {
-	struct mr_sock *mon = mr_open();
+	struct mrnl *mon = mr_open();
 	struct mr_attrs ev;
 	struct mr_result res;
 
 	ASSERT_NE(NULL, mon);
 	ASSERT_EQ(0, mr_subscribe(mon));
 	ASSERT_EQ(0, mr_new(self->s, self->cg, 64 * MiB, 32 * MiB, 128 * MiB, &res));
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_ADDED, 2000, &ev));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_ADDED, 2000, &ev));
 	EXPECT_EQ(64 * MiB, ev.val[MEMRESV_A_GUARANTEE]);
-	ASSERT_EQ(0, simple(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_CHANGED, 2000, &ev));
+	ASSERT_EQ(0, mr_cmd(self->s, MEMRESV_CMD_RESV_READY, self->cg, &res));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_CHANGED, 2000, &ev));
 	EXPECT_EQ(MEMRESV_REASON_READY, ev.val[MEMRESV_A_REASON]);
 	EXPECT_EQ(MEMRESV_STATE_RUNNING, ev.val[MEMRESV_A_STATE]);
 	ASSERT_EQ(0, mr_del(self->s, self->cg));
-	ASSERT_EQ(0, wait_event(mon, MEMRESV_EVENT_REMOVED, 2000, &ev));
+	ASSERT_EQ(0, mr_wait_event(mon, NULL, MEMRESV_EVENT_REMOVED, 2000, &ev));
 	EXPECT_EQ(MEMRESV_REASON_DELETED, ev.val[MEMRESV_A_REASON]);
 	mr_close(mon);
 }
@@ -702,68 +656,6 @@ TEST_F(resv, host_set_checks_the_ledger)
 	nla_put_u32(msg, MEMRESV_A_HOST_PAGING_MAX, before.val[MEMRESV_A_HOST_PAGING_MAX]);
 	nla_put_u64(msg, MEMRESV_A_HOST_RESERVE, before.val[MEMRESV_A_HOST_RESERVE]);
 	ASSERT_EQ(0, mr_do(self->s, msg, &res));
-}
-
-static int place(struct mr_sock *s, uint64_t st, uint64_t min, uint64_t max,
-		 int policy, struct mr_result *res)
-{
-	struct nl_msg *msg = mr_msg(s, MEMRESV_CMD_PLACE, 0);
-
-	nla_put_u64(msg, MEMRESV_A_STARTUP, st);
-	nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
-	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
-	if (policy >= 0)
-		nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, policy);
-	return mr_do(s, msg, res);
-}
-
-/*
- * The seed's case on a live host: startup above what the host has free but
- * minimum within it gets 0 stars under SCVMM's startup policy and a paging
- * fit with stars under the minimum policy.  The what-if query changes
- * nothing and needs no privilege.
- */
-TEST_F(resv, place_rates_without_side_effects)
-{
-	struct mr_attrs before, after;
-	struct mr_result res;
-	struct nl_msg *msg;
-	uint64_t free;
-
-	ASSERT_EQ(0, mr_host(self->s, &before));
-	if (before.val[MEMRESV_A_HOST_PAGING_LIMIT] < 64 * MiB)
-		SKIP(return, "the swap tier is smaller than 64 MiB (no swap?)");
-	free = before.val[MEMRESV_A_HOST_FREE];
-	/* Fits outright. */
-	ASSERT_EQ(0, place(self->s, 64 * MiB, 32 * MiB, 128 * MiB, -1, &res));
-	EXPECT_EQ(MEMRESV_FIT_FREE, res.last.val[MEMRESV_A_PLACE_FIT]);
-	EXPECT_GT(res.last.val[MEMRESV_A_PLACE_STARS], 0);
-	EXPECT_LE(res.last.val[MEMRESV_A_PLACE_STARS], MEMRESV_STARS_MAX);
-	EXPECT_NE(0, res.last.reason[0]);
-	EXPECT_EQ(free, res.last.val[MEMRESV_A_HOST_FREE]);
-	/* The seed's case: startup beyond free, minimum within it. */
-	ASSERT_EQ(0, place(self->s, free + 32 * MiB, free - 32 * MiB,
-			   free + 64 * MiB, MEMRESV_POLICY_STARTUP, &res));
-	EXPECT_EQ(MEMRESV_FIT_NONE, res.last.val[MEMRESV_A_PLACE_FIT]);
-	EXPECT_EQ(0, res.last.val[MEMRESV_A_PLACE_STARS]);
-	ASSERT_EQ(0, place(self->s, free + 32 * MiB, free - 32 * MiB,
-			   free + 64 * MiB, MEMRESV_POLICY_MINIMUM, &res));
-	EXPECT_EQ(MEMRESV_FIT_PAGING, res.last.val[MEMRESV_A_PLACE_FIT]);
-	EXPECT_GT(res.last.val[MEMRESV_A_PLACE_STARS], 0) TH_LOG("%s", res.last.reason);
-	/* Bad requests are refused like RESV_NEW's. */
-	EXPECT_EQ(-EINVAL, place(self->s, 32 * MiB, 64 * MiB, 128 * MiB, -1, &res));
-	EXPECT_EQ(-ERANGE, place(self->s, 64 * MiB, 32 * MiB, 128 * MiB, 7, &res));
-	msg = mr_msg(self->s, MEMRESV_CMD_PLACE, 0);
-	nla_put_u64(msg, MEMRESV_A_STARTUP, 64 * MiB);
-	EXPECT_EQ(-EINVAL, mr_do(self->s, msg, &res));
-	ASSERT_EQ(0, mr_host(self->s, &after));
-	EXPECT_EQ(0, memcmp(before.val, after.val,
-			    sizeof(uint64_t) * MEMRESV_A_HOST_RESERVATIONS));
-	EXPECT_EQ(before.val[MEMRESV_A_HOST_RESERVATIONS],
-		  after.val[MEMRESV_A_HOST_RESERVATIONS]);
-	/* Not a reservation: the group's files are untouched. */
-	EXPECT_EQ(UINT64_MAX, cg_u64(self->cg, "memory.max"));
-	EXPECT_EQ(0, cg_u64(self->cg, "memory.min"));
 }
 
 TEST_HARNESS_MAIN

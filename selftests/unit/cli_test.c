@@ -22,11 +22,11 @@
 
 #include "policy.h"
 #include "../../tools/memresv/format.h"
-#include "../../tools/memresv/json_io.h"
+#include "../../tools/memresv/json.h"
 #include "../../tools/memresv/model.h"
 #include "../../tools/memresv/parse.h"
 #include "../../tools/memresv/rating.h"
-#include "../../tools/memresv/restore.h"
+#include "../../tools/memresv/journal.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 #define KiB		(1ULL << 10)
@@ -997,7 +997,7 @@ TEST(place_snapshot_matches_policy)
 	struct memresv_rating want;
 	struct place_result got;
 	struct host_info h, snap;
-	char err[JSON_ERR_LEN] = "";
+	char err[JSON_ERR_LEN] = "", why[PLACE_REASON_MAX];
 	json_object *obj;
 	int policy;
 
@@ -1038,7 +1038,8 @@ TEST(place_snapshot_matches_policy)
 			EXPECT_EQ(want.stars, got.stars)
 				TH_LOG("policy %d startup %llu", policy,
 				       (unsigned long long)startup);
-			EXPECT_STREQ(want.reason, got.reason);
+			EXPECT_STREQ(rating_explain(&snap, &req, &want, why,
+						    sizeof(why)), got.reason);
 		}
 	}
 }

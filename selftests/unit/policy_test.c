@@ -7,8 +7,12 @@
  * MEMRESV_TEST_SEED) hold the results to the properties the model
  * promises, against reference arithmetic done in 128 bits.
  *
- * Builds with just the kselftest headers on the include path, next to
- * -Iuapi -Ikernel, and kernel/policy.c.
+ * The rating carries figures only; the sentences that explain it are the
+ * memresv tool's (tools/memresv/rating.c), checked here on the same
+ * cases, so the exact words `memresv place` prints stay pinned.
+ *
+ * Builds with the kselftest headers on the include path, next to -Iuapi
+ * -Ikernel -Itools/memresv, kernel/policy.c and the tool's rating.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "policy.h"
+#include "rating.h"
 
 #define MiB(x)		((u64)(x) << 20)
 #define U64_ALL		(~(u64)0)
@@ -604,17 +609,43 @@ static const struct memresv_host_figures seed_host = {
 static const char scvmm_zero[] =
 	"startup 6144 MiB exceeds the 4096 MiB physically available; SCVMM policy rates 0";
 
+/* The sentence memresv place prints for a rating. */
+static const char *explain(const struct memresv_host_figures *fig,
+			   const struct memresv_request *req,
+			   const struct memresv_rating *rt, char *buf,
+			   size_t len)
+{
+	const struct host_info h = {
+		.capacity = fig->capacity,
+		.guaranteed = fig->guaranteed,
+		.assigned = fig->assigned,
+		.reclaimable = fig->reclaimable,
+		.paging_limit = fig->paging_limit,
+		.paging_used = fig->paging_used,
+	};
+	const struct place_request preq = {
+		.startup = req->startup,
+		.minimum = req->minimum,
+		.maximum = req->maximum,
+	};
+
+	return rating_explain(&h, &preq, rt, buf, len);
+}
+
 TEST(rate_seed_case)
 {
 	struct memresv_request req = REQ(MiB(6144), MiB(2048), false);
 	struct memresv_host_figures host = seed_host;
 	struct memresv_rating rt;
+	char why[PLACE_REASON_MAX];
 
 	host.reclaimable = MiB(4096) - MiB(2048);	/* assigned - guaranteed */
 	memresv_policy_rate(&host, &req, MEMRESV_POLICY_STARTUP, &rt);
 	EXPECT_EQ(fit_of(MEMRESV_FIT_NONE), fit_of(rt.fit));
 	EXPECT_EQ(0U, rt.stars);
-	EXPECT_STREQ(scvmm_zero, rt.reason);
+	EXPECT_EQ(MEMRESV_LIMIT_STARTUP, rt.limit);
+	EXPECT_EQ(MiB(4096), rt.available);
+	EXPECT_STREQ(scvmm_zero, explain(&host, &req, &rt, why, sizeof(why)));
 
 	/*
 	 * Policy minimum: 4096 MiB physical, 2048 MiB from the tier.  Rated
@@ -625,8 +656,10 @@ TEST(rate_seed_case)
 	memresv_policy_rate(&host, &req, MEMRESV_POLICY_MINIMUM, &rt);
 	EXPECT_EQ(fit_of(MEMRESV_FIT_PAGING), fit_of(rt.fit));
 	EXPECT_EQ(1250U, rt.stars);
+	EXPECT_EQ(MiB(4096), rt.physical);
+	EXPECT_EQ(MiB(2048), rt.grant);
 	EXPECT_STREQ("minimum 2048 MiB guaranteed, 4096 MiB physical, 2048 MiB from the swap tier",
-		     rt.reason);
+		     explain(&host, &req, &rt, why, sizeof(why)));
 }
 
 struct rate_case {
@@ -720,6 +753,7 @@ TEST(rate_table)
 	struct memresv_request req = { .maximum = MiB(65536) };
 	const struct rate_case *c;
 	struct memresv_rating rt;
+	char why[PLACE_REASON_MAX];
 	size_t i;
 
 	for (i = 0; i < ARRAY_LEN(rate_cases); i++) {
@@ -731,10 +765,9 @@ TEST(rate_table)
 		EXPECT_EQ(fit_of(c->fit), fit_of(rt.fit))
 			TH_LOG("%s: fit", c->name);
 		EXPECT_EQ(c->stars, rt.stars) TH_LOG("%s: stars", c->name);
-		EXPECT_NE(NULL, memchr(rt.reason, 0, sizeof(rt.reason)))
-			TH_LOG("%s: reason not terminated", c->name);
+		explain(&c->host, &req, &rt, why, sizeof(why));
 		if (c->reason)
-			EXPECT_STREQ(c->reason, rt.reason)
+			EXPECT_STREQ(c->reason, why)
 				TH_LOG("%s: reason", c->name);
 	}
 }
@@ -747,7 +780,8 @@ TEST(rate_random_properties)
 	struct memresv_admission adm;
 	struct memresv_rating rt;
 	enum memresv_place_policy pol;
-	u64 used, phys;
+	char why[PLACE_REASON_MAX];
+	u64 used, phys, avail;
 	u128 stars;
 	int iter;
 
@@ -768,13 +802,24 @@ TEST(rate_random_properties)
 		ASSERT_EQ(fit_of(adm.fit), fit_of(rt.fit)) TH_LOG("iter %d", iter);
 		ASSERT_EQ(fit_of(ref_admit(&h, &as, &phys)) && h.capacity ?
 			  fit_of(ref_admit(&h, &as, &phys)) : 0, fit_of(rt.fit));
-		ASSERT_NE(NULL, memchr(rt.reason, 0, sizeof(rt.reason)));
-		ASSERT_LT(0UL, strlen(rt.reason));
+		ASSERT_LT(0UL, strlen(explain(&h, &r, &rt, why, sizeof(why))));
 
+		/* The figures that explain it. */
+		stars = (u128)ref_sub(h.capacity, h.assigned) + h.reclaimable;
+		avail = ref_min(stars > U64_ALL ? U64_ALL : (u64)stars,
+				ref_sub(h.capacity, h.guaranteed));
+		ASSERT_EQ(ref_sub(h.capacity, h.assigned), rt.free);
+		ASSERT_EQ(avail, rt.available) TH_LOG("iter %d", iter);
+		ASSERT_EQ(ref_sub(h.paging_limit, h.paging_used), rt.tier_left);
 		if (rt.fit == MEMRESV_FIT_NONE) {
 			ASSERT_EQ(0U, rt.stars) TH_LOG("iter %d", iter);
+			ASSERT_NE(MEMRESV_LIMIT_NONE, rt.limit);
 			continue;
 		}
+		ASSERT_EQ(MEMRESV_LIMIT_NONE, rt.limit);
+		ASSERT_EQ(adm.physical, rt.physical);
+		ASSERT_EQ(adm.grant, rt.grant);
+		ASSERT_EQ(adm.reclaim, rt.reclaim);
 		if (rt.fit == MEMRESV_FIT_FREE)
 			used = h.assigned + r.startup;
 		else if (rt.fit == MEMRESV_FIT_RECLAIM)

@@ -23,10 +23,12 @@ UNIT_BINS	+= $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 $(BUILD)/unit/%: selftests/unit/%.c $(TOOL_LIB_SRCS) kernel/policy.c \
 		kernel/policy.h uapi/linux/memresv.h $(wildcard tools/memresv/*.h) \
+		tools/memresv/memresv.8 tools/memresv/memresv.bash-completion \
 		| $(KSFT_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(KSFT_CFLAGS) $(USER_CPPFLAGS) \
-		-Itools/memresv $(JSON_CFLAGS) -o $@ $< $(TOOL_LIB_SRCS) \
+		-Itools/memresv -DMEMRESV_SRC='"$(SRC)"' $(JSON_CFLAGS) \
+		-o $@ $< $(TOOL_LIB_SRCS) \
 		kernel/policy.c $(JSON_LIBS)
 
 unit-build: $(UNIT_BINS)

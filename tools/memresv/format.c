@@ -100,26 +100,19 @@ char *format_field(const void *obj, const struct field *f, char *buf,
 		return buf;
 	}
 	v = field_get(obj, f);
-	switch (f->type) {
-	case FIELD_SIZE:
+	if (f->type == FIELD_SIZE)
 		return format_size(v, buf, len);
-	case FIELD_PAGING:
-	case FIELD_STATE:
-	case FIELD_STATUS:
-		name = name_of(f->type == FIELD_PAGING ? NAMES_PAGING :
-			       f->type == FIELD_STATE ? NAMES_STATE :
-			       NAMES_STATUS, (unsigned int)v);
-		if (name)
-			snprintf(buf, len, "%s", name);
-		else
-			snprintf(buf, len, "unknown(%llu)",
-				 (unsigned long long)v);
-		return buf;
-	default:
+	if (field_names(f) < 0) {
 		snprintf(buf, len, "%llu%s", (unsigned long long)v,
 			 f->unit ? f->unit : "");
 		return buf;
 	}
+	name = name_of((enum name_set)field_names(f), (unsigned int)v);
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "unknown(%llu)", (unsigned long long)v);
+	return buf;
 }
 
 /**

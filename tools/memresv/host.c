@@ -3,34 +3,25 @@
  * memresv tool: host [show] [-j] and host set.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
+#include "json.h"
+#include "options.h"
 #include "subcommands.h"
 
 static int host_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct host_info h;
 	bool json = false;
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return bad_option("host", c, argv);
-	}
-	if (optind < argc)
-		return usage_error("host", "unexpected argument '%s'",
-				   argv[optind]);
+	ret = options_flag("host", &json_options, argc, argv, &json) ?:
+	      options_args("host", argc, argv, 0);
+	if (ret)
+		return ret;
 	ret = ipc_host_get(&h);
 	if (ret)
 		return fail("host", NULL, ret);
@@ -43,53 +34,16 @@ static int host_show(int argc, char **argv)
 
 static int host_set(int argc, char **argv)
 {
-	enum { OPT_RESERVE = 256, OPT_PAGING_LIMIT, OPT_PERIOD,
-	       OPT_PAGING_MAX };
-	static const struct option opts[] = {
-		{ "reserve", required_argument, NULL, OPT_RESERVE },
-		{ "paging-limit", required_argument, NULL, OPT_PAGING_LIMIT },
-		{ "period", required_argument, NULL, OPT_PERIOD },
-		{ "paging-max", required_argument, NULL, OPT_PAGING_MAX },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct host_info h = { 0 }, out;
-	int c, ret = 0;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_RESERVE:
-			ret = opt_size("host set", "--reserve", optarg,
-				       &h.reserve);
-			SET(&h, HOST_RESERVE);
-			break;
-		case OPT_PAGING_LIMIT:
-			ret = opt_size("host set", "--paging-limit", optarg,
-				       &h.paging_limit);
-			SET(&h, HOST_PAGING_LIMIT);
-			break;
-		case OPT_PERIOD:
-			ret = opt_u32("host set", "--period", optarg,
-				      MEMRESV_PERIOD_MIN, MEMRESV_PERIOD_MAX,
-				      &h.period_ms);
-			SET(&h, HOST_PERIOD_MS);
-			break;
-		case OPT_PAGING_MAX:
-			ret = opt_u32("host set", "--paging-max", optarg,
-				      MEMRESV_PAGING_MAX_MIN,
-				      MEMRESV_PAGING_MAX_MAX, &h.paging_max);
-			SET(&h, HOST_PAGING_MAX);
-			break;
-		default:
-			return bad_option("host", c, argv);
-		}
-		if (ret)
-			return ret;
-	}
-	if (optind < argc)
-		return usage_error("host", "unexpected argument '%s'",
-				   argv[optind]);
+	ret = options_parse("host set", &host_set_options, argc, argv, &h,
+			    NULL, NULL) ?:
+	      options_args("host set", argc, argv, 0);
+	if (ret)
+		return ret;
 	if (!h.set)
-		return usage_error("host", "nothing to set");
+		return usage_error("host set", "nothing to set");
 	ret = ipc_host_set(&h, &out);
 	return ret ? fail("host set", NULL, ret) : 0;
 }

@@ -590,49 +590,6 @@ int ipc_host_set(const struct host_info *in, struct host_info *out)
 	return ipc_transact(msg, &rep);
 }
 
-static int parse_place(struct nlattr **tb, void *arg)
-{
-	struct place_result *p = arg;
-
-	memset(p, 0, sizeof(*p));
-	if (tb[MEMRESV_A_PLACE_FIT])
-		p->fit = nla_get_u8(tb[MEMRESV_A_PLACE_FIT]);
-	if (tb[MEMRESV_A_PLACE_STARS])
-		p->stars = nla_get_u32(tb[MEMRESV_A_PLACE_STARS]);
-	if (tb[MEMRESV_A_PLACE_REASON])
-		nla_strlcpy(p->reason, tb[MEMRESV_A_PLACE_REASON],
-			    sizeof(p->reason));
-	get_fields(tb, &p->host, host_fields, host_nfields);
-	return 0;
-}
-
-/**
- * ipc_place() - rate a request against this host (PLACE), no side effects
- * @req: the request
- * @out: the rating and the host figures it was taken on
- *
- * Return: 0 or a negative errno.
- */
-int ipc_place(const struct place_request *req, struct place_result *out)
-{
-	struct ipc_reply rep = { .parse = parse_place, .arg = out };
-	struct nl_msg *msg;
-	int ret;
-
-	ret = msg_new(&msg, MEMRESV_CMD_PLACE, NLM_F_ACK);
-	if (ret)
-		return ret;
-	if (nla_put_u64(msg, MEMRESV_A_STARTUP, req->startup) ||
-	    nla_put_u64(msg, MEMRESV_A_MINIMUM, req->minimum) ||
-	    nla_put_u64(msg, MEMRESV_A_MAXIMUM, req->maximum) ||
-	    nla_put_u8(msg, MEMRESV_A_PLACE_POLICY, req->policy)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	memset(out, 0, sizeof(*out));
-	return ipc_transact(msg, &rep);
-}
-
 struct monitor_ctx {
 	ipc_event_fn fn;
 	void *arg;

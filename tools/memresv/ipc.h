@@ -25,7 +25,6 @@ int ipc_resv_get(const char *cgroup, struct resv_info *out);
 int ipc_resv_list(struct resv_info **list, size_t *n);
 int ipc_host_get(struct host_info *out);
 int ipc_host_set(const struct host_info *in, struct host_info *out);
-int ipc_place(const struct place_request *req, struct place_result *out);
 
 typedef int (*ipc_event_fn)(const struct event_info *ev, void *arg);
 int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,

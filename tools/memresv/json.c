@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_io.h"
+#include "json.h"
 #include "format.h"
 #include "parse.h"
 
@@ -29,25 +29,15 @@ static int json_add(json_object *obj, const char *key, json_object *val)
 
 static json_object *field_to_json(const void *obj, const struct field *f)
 {
+	const char *name;
 	uint64_t v;
-	const char *name = NULL;
 
 	if (f->type == FIELD_STRING)
 		return json_object_new_string((const char *)obj + f->offset);
 	v = field_get(obj, f);
-	switch (f->type) {
-	case FIELD_PAGING:
-		name = name_of(NAMES_PAGING, (unsigned int)v);
-		break;
-	case FIELD_STATE:
-		name = name_of(NAMES_STATE, (unsigned int)v);
-		break;
-	case FIELD_STATUS:
-		name = name_of(NAMES_STATUS, (unsigned int)v);
-		break;
-	default:
+	if (field_names(f) < 0)
 		return json_object_new_uint64(v);
-	}
+	name = name_of((enum name_set)field_names(f), (unsigned int)v);
 	/* A value from a newer module than this tool knows: keep it visible. */
 	return name ? json_object_new_string(name) : json_object_new_uint64(v);
 }
@@ -72,6 +62,21 @@ static json_object *fields_to_json(const void *obj, const struct field *fields,
 		}
 	}
 	return j;
+}
+
+/**
+ * json_array_push() - append an object to an array being built
+ * @arr: the array; on failure it is put and becomes NULL, and later
+ *	pushes do nothing, so a loop can push and check once at the end
+ * @o: the object (NULL when building it failed); the array takes it
+ */
+void json_array_push(json_object **arr, json_object *o)
+{
+	if (*arr && o && !json_object_array_add(*arr, o))
+		return;
+	json_object_put(o);
+	json_object_put(*arr);
+	*arr = NULL;
 }
 
 /**
@@ -232,15 +237,11 @@ static int field_from_json(void *obj, const struct field *f, json_object *v,
 		*(uint32_t *)obj |= 1u << f->bit;
 		return 0;
 	}
-	if (f->type == FIELD_PAGING || f->type == FIELD_STATE ||
-	    f->type == FIELD_STATUS) {
-		enum name_set set = f->type == FIELD_PAGING ? NAMES_PAGING :
-				    f->type == FIELD_STATE ? NAMES_STATE :
-				    NAMES_STATUS;
+	if (field_names(f) >= 0) {
 		const char *s = json_object_get_string(v);
 
 		e = json_object_is_type(v, json_type_string) ?
-			value_of(set, s) : -1;
+			value_of((enum name_set)field_names(f), s) : -1;
 		if (e < 0) {
 			snprintf(err, errlen, "'%s' has an unknown value '%s'",
 				 f->name, s ? s : "null");

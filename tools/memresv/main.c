@@ -14,65 +14,94 @@
 #include <string.h>
 
 #include "ipc.h"
-#include "parse.h"
+#include "options.h"
 #include "subcommands.h"
 
 #ifndef MEMRESV_TOOL_VERSION
 #define MEMRESV_TOOL_VERSION	"1.0"
 #endif
 
+/**
+ * struct usage - one usage line of a command
+ * @head: the command and what comes before its options ("add CGROUP")
+ * @opts: its options, or NULL
+ * @tail: what comes after them, NULL-terminated, or NULL
+ */
+struct usage {
+	const char *head;
+	const struct cmd_options *opts;
+	const char *const *tail;
+};
+
+#define TAIL(...)	((const char *const []){ __VA_ARGS__, NULL })
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help;
-	const char *usage;
+	struct usage usage[2];
 } commands[] = {
 	{ "add", add_main, "Add a reservation to a cgroup",
-	  "add CGROUP --startup SIZE --min SIZE --max SIZE [--buffer PCT]\n"
-	  "            [--weight N] [--swap-max SIZE] [--startup-window SECS]\n"
-	  "            [--paging never|restart|always] [--force]" },
+	  { { .head = "add CGROUP", .opts = &add_options } } },
 	{ "set", set_main, "Change settings of a reservation",
-	  "set CGROUP [--startup SIZE] [--min SIZE] [--max SIZE] [--buffer PCT]\n"
-	  "            [--weight N] [--swap-max SIZE] [--startup-window SECS]\n"
-	  "            [--paging never|restart|always]" },
-	{ "del", del_main, "Remove a reservation", "del CGROUP" },
+	  { { .head = "set CGROUP", .opts = &set_options } } },
+	{ "del", del_main, "Remove a reservation",
+	  { { .head = "del CGROUP" } } },
 	{ "restart", restart_main, "Re-enter the start-up phase",
-	  "restart CGROUP [--force]" },
-	{ "ready", ready_main, "End the start-up phase now", "ready CGROUP" },
-	{ "show", show_main, "Show reservations", "show [CGROUP] [-j|--json]" },
+	  { { .head = "restart CGROUP", .opts = &force_options } } },
+	{ "ready", ready_main, "End the start-up phase now",
+	  { { .head = "ready CGROUP" } } },
+	{ "show", show_main, "Show reservations",
+	  { { .head = "show [CGROUP]", .opts = &json_options } } },
 	{ "host", host_main, "Show or change the host ledger",
-	  "host [show] [-j|--json]\n"
-	  "       memresv host set [--reserve SIZE] [--paging-limit SIZE] [--period MS]\n"
-	  "            [--paging-max SECS]" },
+	  { { .head = "host [show]", .opts = &json_options },
+	    { .head = "host set", .opts = &host_set_options } } },
 	{ "place", place_main, "Rate how well a request fits hosts",
-	  "place --startup SIZE --min SIZE --max SIZE [--policy minimum|startup]\n"
-	  "            [-j|--json] [HOST.json ...]" },
+	  { { .head = "place", .opts = &place_options,
+	      .tail = TAIL("[HOST.json ...]") } } },
 	{ "monitor", monitor_main, "Print notifications as they happen",
-	  "monitor [-j|--json]" },
-	{ "save", save_main, "Print the configuration for restore", "save" },
+	  { { .head = "monitor", .opts = &json_options } } },
+	{ "save", save_main, "Print the configuration for restore",
+	  { { .head = "save" } } },
 	{ "restore", restore_main, "Apply a saved configuration, all or nothing",
-	  "restore [FILE|-]" },
+	  { { .head = "restore [FILE|-]" } } },
 	{ "version", version_main, "Print the tool's and the module's version",
-	  "version" },
-	{ "help", help_main, "Show this help", "help [COMMAND]" },
+	  { { .head = "version" } } },
+	{ "help", help_main, "Show this help", { { .head = "help [COMMAND]" } } },
 };
 
 #define NCOMMANDS	ARRAY_SIZE(commands)
 
+/* The command @cmd names ("host set" is in the usage of "host"), or -1. */
+static int command_index(const char *cmd)
+{
+	size_t i, len = strcspn(cmd, " ");
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strncmp(cmd, commands[i].name, len) &&
+		    !commands[i].name[len])
+			return (int)i;
+	return -1;
+}
+
 static void print_usage(FILE *out, const char *cmd)
 {
-	size_t i, len = cmd ? strcspn(cmd, " ") : 0;
+	int c = cmd ? command_index(cmd) : -1;
+	size_t i;
 
-	for (i = 0; i < NCOMMANDS; i++) {
-		/* "host set" is in the usage of "host". */
-		if (cmd && (strncmp(cmd, commands[i].name, len) ||
-			    commands[i].name[len]))
-			continue;
-		if (cmd) {
-			fprintf(out, "Usage: memresv %s\n", commands[i].usage);
-			return;
+	if (c >= 0) {
+		for (i = 0; i < ARRAY_SIZE(commands[c].usage); i++) {
+			const struct usage *u = &commands[c].usage[i];
+
+			if (u->head)
+				options_usage(out, i ? "       memresv " :
+					      "Usage: memresv ", u->head,
+					      u->opts, u->tail);
 		}
+		return;
 	}
+	if (cmd)
+		return;
 	fprintf(out, "Usage: memresv COMMAND [ARGS]\n\n"
 		"Host-wide memory reservations for cgroup v2 groups.\n\n"
 		"Commands:\n");
@@ -81,6 +110,21 @@ static void print_usage(FILE *out, const char *cmd)
 	fprintf(out, "\nSIZE is bytes or a number with K, M, G or T (powers of 1024), e.g. 512M, 1.5G.\n"
 		"CGROUP is a path relative to the cgroup2 root or under its mount point.\n"
 		"Run 'memresv help COMMAND' for a command's arguments; see memresv(8).\n");
+}
+
+/* A command's usage and what each of its settings does. */
+static void print_help(FILE *out, const char *cmd)
+{
+	int c = command_index(cmd);
+	size_t i;
+
+	print_usage(out, cmd);
+	for (i = 0; c >= 0 && i < ARRAY_SIZE(commands[c].usage); i++) {
+		const struct cmd_options *co = commands[c].usage[i].opts;
+
+		if (co && co->fields)
+			options_help(out, co);
+	}
 }
 
 /**
@@ -143,70 +187,6 @@ int bad_option(const char *cmd, int c, char **argv)
 }
 
 /**
- * opt_size() - parse the SIZE value of an option
- * @cmd: the command, for the message
- * @opt: the option, e.g. "--min"
- * @arg: the value
- * @out: the size in bytes
- *
- * Return: 0, or EXIT_USAGE after quoting the offending token.
- */
-int opt_size(const char *cmd, const char *opt, const char *arg,
-	     uint64_t *out)
-{
-	int ret = parse_size(arg, out);
-
-	if (ret == -ERANGE)
-		return usage_error(cmd, "size '%s' for %s is above the limit of 4096T",
-				   arg, opt);
-	if (ret)
-		return usage_error(cmd, "invalid size '%s' for %s", arg, opt);
-	return 0;
-}
-
-/**
- * opt_u32() - parse the number value of an option
- * @cmd: the command, for the message
- * @opt: the option, e.g. "--weight"
- * @arg: the value
- * @min: smallest value accepted
- * @max: largest value accepted
- * @out: the value
- *
- * Return: 0, or EXIT_USAGE after quoting the offending token.
- */
-int opt_u32(const char *cmd, const char *opt, const char *arg, uint32_t min,
-	    uint32_t max, uint32_t *out)
-{
-	int ret = parse_u32(arg, min, max, out);
-
-	if (ret == -ERANGE)
-		return usage_error(cmd, "%s '%s' is out of range (%u - %u)",
-				   opt, arg, min, max);
-	if (ret)
-		return usage_error(cmd, "invalid number '%s' for %s", arg, opt);
-	return 0;
-}
-
-/**
- * opt_cgroup() - turn a CGROUP argument into the kernel's name
- * @cmd: the command, for the message
- * @arg: the argument
- * @out: the path relative to the cgroup2 root
- * @len: size of @out
- *
- * Return: 0, or EXIT_USAGE after saying why the path was refused.
- */
-int opt_cgroup(const char *cmd, const char *arg, char *out, size_t len)
-{
-	const char *why;
-
-	if (cgroup_resolve(arg, out, len, &why))
-		return usage_error(cmd, "invalid cgroup '%s': %s", arg, why);
-	return 0;
-}
-
-/**
  * version_main() - the version command
  * @argc: argument count
  * @argv: arguments
@@ -253,7 +233,7 @@ int help_main(int argc, char **argv)
 		if (i == NCOMMANDS)
 			return usage_error("help", "unknown command '%s'",
 					   argv[1]);
-		print_usage(stdout, argv[1]);
+		print_help(stdout, argv[1]);
 		return 0;
 	}
 	print_usage(stdout, NULL);
@@ -279,7 +259,7 @@ int main(int argc, char **argv)
 		/* "memresv CMD --help" is help, not an unknown option. */
 		if (argc == 3 && (!strcmp(argv[2], "--help") ||
 				  !strcmp(argv[2], "-h"))) {
-			print_usage(stdout, commands[i].name);
+			print_help(stdout, commands[i].name);
 			return 0;
 		}
 		opterr = 0;

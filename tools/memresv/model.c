@@ -2,26 +2,34 @@
 /*
  * memresv tool: the field tables of the data model.
  *
- * One row per field: netlink (ipc.c), JSON (json.c) and human output
- * (format.c) all walk these tables, so a field has the same name everywhere.
+ * One row per field: netlink (ipc.c), JSON (json.c), human output
+ * (format.c) and the command-line options with their usage (options.c)
+ * all walk these tables, so a field has the same name everywhere and a new
+ * one is one row.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
 
-#define RF(_name, _attr, _bit, _type, _member, _min, _max, _unit)	\
-	{ .name = _name, .attr = _attr, .bit = _bit, .type = _type,	\
-	  .offset = offsetof(struct resv_info, _member),		\
-	  .width = sizeof(((struct resv_info *)0)->_member),		\
-	  .min = _min, .max = _max, .unit = _unit }
+#define FIELD(_obj, _name, _attr, _bit, _type, _member, _min, _max, _unit) \
+	.name = _name, .attr = _attr, .bit = _bit, .type = _type,	\
+	.offset = offsetof(struct _obj, _member),			\
+	.width = sizeof(((struct _obj *)0)->_member),			\
+	.min = _min, .max = _max, .unit = _unit
 
-#define HF(_name, _attr, _bit, _type, _member, _min, _max, _unit)	\
-	{ .name = _name, .attr = _attr, .bit = _bit, .type = _type,	\
-	  .offset = offsetof(struct host_info, _member),		\
-	  .width = sizeof(((struct host_info *)0)->_member),		\
-	  .min = _min, .max = _max, .unit = _unit }
+/* A reported field; a settable one adds OPT(option, value, help). */
+#define RF(...)		{ FIELD(resv_info, __VA_ARGS__) }
+#define HF(...)		{ FIELD(host_info, __VA_ARGS__) }
+#define RS(_opt, ...)	{ FIELD(resv_info, __VA_ARGS__), _opt }
+#define HS(_opt, ...)	{ FIELD(host_info, __VA_ARGS__), _opt }
+#define OPT(_option, _arg, _help) \
+	.option = _option, .arg = _arg, .help = _help
 
-/* In the order they are printed and saved. */
+/*
+ * In the order they are printed and saved; options are offered in the
+ * order of their bits.
+ */
 const struct field resv_fields[] = {
 	RF("cgroup", MEMRESV_A_CGROUP, RESV_CGROUP, FIELD_STRING, cgroup,
 	   0, 0, NULL),
@@ -31,21 +39,29 @@ const struct field resv_fields[] = {
 	   MEMRESV_STATE_STARTING, MEMRESV_STATE_RUNNING, NULL),
 	RF("status", MEMRESV_A_STATUS, RESV_STATUS, FIELD_STATUS, status,
 	   MEMRESV_STATUS_OK, MEMRESV_STATUS_WARNING, NULL),
-	RF("paging", MEMRESV_A_PAGING, RESV_PAGING, FIELD_PAGING, paging,
+	RS(OPT("paging", NULL, "when the swap tier may be used"),
+	   "paging", MEMRESV_A_PAGING, RESV_PAGING, FIELD_PAGING, paging,
 	   0, MEMRESV_PAGING_MAX_VAL, NULL),
-	RF("startup", MEMRESV_A_STARTUP, RESV_STARTUP, FIELD_SIZE, startup,
+	RS(OPT("startup", "SIZE", "memory while the workload starts"),
+	   "startup", MEMRESV_A_STARTUP, RESV_STARTUP, FIELD_SIZE, startup,
 	   1, MEMRESV_SIZE_MAX, NULL),
-	RF("minimum", MEMRESV_A_MINIMUM, RESV_MINIMUM, FIELD_SIZE, minimum,
+	RS(OPT("min", "SIZE", "floor after start-up, always protected"),
+	   "minimum", MEMRESV_A_MINIMUM, RESV_MINIMUM, FIELD_SIZE, minimum,
 	   1, MEMRESV_SIZE_MAX, NULL),
-	RF("maximum", MEMRESV_A_MAXIMUM, RESV_MAXIMUM, FIELD_SIZE, maximum,
+	RS(OPT("max", "SIZE", "hard cap"),
+	   "maximum", MEMRESV_A_MAXIMUM, RESV_MAXIMUM, FIELD_SIZE, maximum,
 	   1, MEMRESV_SIZE_MAX, NULL),
-	RF("buffer", MEMRESV_A_BUFFER, RESV_BUFFER, FIELD_U32, buffer,
+	RS(OPT("buffer", "PCT", "percent of demand kept spare"),
+	   "buffer", MEMRESV_A_BUFFER, RESV_BUFFER, FIELD_U32, buffer,
 	   MEMRESV_BUFFER_MIN, MEMRESV_BUFFER_MAX, "%"),
-	RF("weight", MEMRESV_A_WEIGHT, RESV_WEIGHT, FIELD_U32, weight,
+	RS(OPT("weight", "N", "share of memory under contention"),
+	   "weight", MEMRESV_A_WEIGHT, RESV_WEIGHT, FIELD_U32, weight,
 	   0, MEMRESV_WEIGHT_MAX, NULL),
-	RF("swap_max", MEMRESV_A_SWAP_MAX, RESV_SWAP_MAX, FIELD_SIZE, swap_max,
+	RS(OPT("swap-max", "SIZE", "swap the group may always use"),
+	   "swap_max", MEMRESV_A_SWAP_MAX, RESV_SWAP_MAX, FIELD_SIZE, swap_max,
 	   0, MEMRESV_SIZE_MAX, NULL),
-	RF("startup_window", MEMRESV_A_STARTUP_WINDOW, RESV_STARTUP_WINDOW,
+	RS(OPT("startup-window", "SECS", "longest start-up phase, in seconds"),
+	   "startup_window", MEMRESV_A_STARTUP_WINDOW, RESV_STARTUP_WINDOW,
 	   FIELD_U32, startup_window, MEMRESV_WINDOW_MIN, MEMRESV_WINDOW_MAX,
 	   "s"),
 	RF("guarantee", MEMRESV_A_GUARANTEE, RESV_GUARANTEE, FIELD_SIZE,
@@ -69,7 +85,8 @@ const size_t resv_nfields = ARRAY_SIZE(resv_fields);
 const struct field host_fields[] = {
 	HF("total", MEMRESV_A_HOST_TOTAL, HOST_TOTAL, FIELD_SIZE, total,
 	   0, UINT64_MAX, NULL),
-	HF("reserve", MEMRESV_A_HOST_RESERVE, HOST_RESERVE, FIELD_SIZE,
+	HS(OPT("reserve", "SIZE", "memory kept for the host itself"),
+	   "reserve", MEMRESV_A_HOST_RESERVE, HOST_RESERVE, FIELD_SIZE,
 	   reserve, 0, MEMRESV_SIZE_MAX, NULL),
 	HF("capacity", MEMRESV_A_HOST_CAPACITY, HOST_CAPACITY, FIELD_SIZE,
 	   capacity, 0, UINT64_MAX, NULL),
@@ -81,13 +98,16 @@ const struct field host_fields[] = {
 	   0, UINT64_MAX, NULL),
 	HF("reclaimable", MEMRESV_A_HOST_RECLAIMABLE, HOST_RECLAIMABLE,
 	   FIELD_SIZE, reclaimable, 0, UINT64_MAX, NULL),
-	HF("paging_limit", MEMRESV_A_HOST_PAGING_LIMIT, HOST_PAGING_LIMIT,
+	HS(OPT("paging-limit", "SIZE", "size of the swap tier; 0 turns it off"),
+	   "paging_limit", MEMRESV_A_HOST_PAGING_LIMIT, HOST_PAGING_LIMIT,
 	   FIELD_SIZE, paging_limit, 0, MEMRESV_SIZE_MAX, NULL),
 	HF("paging_used", MEMRESV_A_HOST_PAGING_USED, HOST_PAGING_USED,
 	   FIELD_SIZE, paging_used, 0, UINT64_MAX, NULL),
-	HF("period_ms", MEMRESV_A_HOST_PERIOD_MS, HOST_PERIOD_MS, FIELD_U32,
+	HS(OPT("period", "MS", "balancer period, in milliseconds"),
+	   "period_ms", MEMRESV_A_HOST_PERIOD_MS, HOST_PERIOD_MS, FIELD_U32,
 	   period_ms, MEMRESV_PERIOD_MIN, MEMRESV_PERIOD_MAX, "ms"),
-	HF("paging_max", MEMRESV_A_HOST_PAGING_MAX, HOST_PAGING_MAX, FIELD_U32,
+	HS(OPT("paging-max", "SECS", "longest a paging phase may last, in seconds"),
+	   "paging_max", MEMRESV_A_HOST_PAGING_MAX, HOST_PAGING_MAX, FIELD_U32,
 	   paging_max, MEMRESV_PAGING_MAX_MIN, MEMRESV_PAGING_MAX_MAX, "s"),
 	HF("reservations", MEMRESV_A_HOST_RESERVATIONS, HOST_RESERVATIONS,
 	   FIELD_U32, reservations, 0, UINT32_MAX, NULL),
@@ -280,4 +300,53 @@ int value_of(enum name_set set, const char *name)
 		if (name_sets[set].names[i] && !strcmp(name_sets[set].names[i], name))
 			return (int)i;
 	return -1;
+}
+
+/**
+ * field_names() - the names an enumeration field takes
+ * @f: a row of a field table
+ *
+ * Return: its enum name_set, or -1 for a field that is not an enumeration.
+ */
+int field_names(const struct field *f)
+{
+	switch (f->type) {
+	case FIELD_PAGING:
+		return NAMES_PAGING;
+	case FIELD_STATE:
+		return NAMES_STATE;
+	case FIELD_STATUS:
+		return NAMES_STATUS;
+	default:
+		return -1;
+	}
+}
+
+/**
+ * names_list() - the names of an enumeration, joined
+ * @set: which enumeration
+ * @sep: between two names ("|", ", ")
+ * @last: between the last two names (" or "), or NULL for @sep
+ * @buf: where to write the list
+ * @len: size of @buf
+ *
+ * Return: @buf, e.g. "never|restart|always" or "never, restart or always".
+ */
+char *names_list(enum name_set set, const char *sep, const char *last,
+		 char *buf, size_t len)
+{
+	unsigned int i, n = name_sets[set].n;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++) {
+		const char *name = name_sets[set].names[i];
+
+		if (!name)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					!off ? "" : i + 1 == n && last ? last : sep,
+					name);
+	}
+	return buf;
 }

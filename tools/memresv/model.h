@@ -46,6 +46,10 @@ enum resv_bit {
 	RESV_NBITS
 };
 
+/* What a start asks for: add and place need all three. */
+#define RESV_REQUEST	((1u << RESV_STARTUP) | (1u << RESV_MINIMUM) | \
+			 (1u << RESV_MAXIMUM))
+
 /* The fields a user sets: what save prints and restore applies. */
 #define RESV_SETTINGS	((1u << RESV_STARTUP) | (1u << RESV_MINIMUM) | \
 			 (1u << RESV_MAXIMUM) | (1u << RESV_BUFFER) | \
@@ -230,6 +234,11 @@ enum field_type {
 /**
  * struct field - one field of struct resv_info or struct host_info
  * @name: JSON name and key in human output; NULL for fields without one
+ * @option: the command-line option that sets it ("swap-max" for
+ *	--swap-max), NULL for a field no command sets
+ * @arg: the option's value in usage texts ("SIZE", "PCT"); NULL for an
+ *	enumeration, whose names are listed instead
+ * @help: what the option sets, one line
  * @attr: the MEMRESV_A_* attribute carrying it
  * @bit: its bit in the object's @set mask
  * @type: how it is stored, sent and printed
@@ -241,6 +250,9 @@ enum field_type {
  */
 struct field {
 	const char *name;
+	const char *option;
+	const char *arg;
+	const char *help;
 	int attr;
 	unsigned int bit;
 	enum field_type type;
@@ -276,6 +288,9 @@ enum name_set {
 
 const char *name_of(enum name_set set, unsigned int val);
 int value_of(enum name_set set, const char *name);
+int field_names(const struct field *f);
+char *names_list(enum name_set set, const char *sep, const char *last,
+		 char *buf, size_t len);
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -3,7 +3,6 @@
  * memresv tool: monitor -- print notifications until SIGINT or SIGTERM.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +11,8 @@
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
+#include "json.h"
+#include "options.h"
 #include "subcommands.h"
 
 static volatile sig_atomic_t monitor_stop;
@@ -98,24 +98,15 @@ static int print_event(const struct event_info *ev, void *arg)
  */
 int monitor_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct sigaction sa;
 	sigset_t block, waitmask;
 	bool json = false;
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return bad_option("monitor", c, argv);
-	}
-	if (optind < argc)
-		return usage_error("monitor", "unexpected argument '%s'",
-				   argv[optind]);
+	ret = options_flag("monitor", &json_options, argc, argv, &json) ?:
+	      options_args("monitor", argc, argv, 0);
+	if (ret)
+		return ret;
 
 	/*
 	 * Block the stop signals except while waiting for the socket, so

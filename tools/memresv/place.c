@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memresv tool: place -- rate how well a request fits this host (the
- * kernel's what-if query) or a list of host snapshots (offline, with the
- * same policy code).
+ * memresv tool: place -- rate how well a request fits this host or a list
+ * of host snapshots.  Both are the same path: figures (this host's from
+ * HOST_GET, or a snapshot's from its file) rated by rating_rate().
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
-#include "parse.h"
+#include "json.h"
+#include "options.h"
 #include "rating.h"
 #include "subcommands.h"
 
@@ -60,6 +59,22 @@ static int print_ranked(const struct place_result *res, size_t n)
 	return ret;
 }
 
+struct place_flags {
+	uint8_t policy;
+	bool json;
+};
+
+static int place_extra(const char *cmd, int c, const char *arg, void *ctx)
+{
+	struct place_flags *pf = ctx;
+
+	if (c == 'j') {
+		pf->json = true;
+		return 0;
+	}
+	return opt_name(cmd, "--policy", NAMES_POLICY, arg, &pf->policy);
+}
+
 /**
  * place_main() - memresv place --startup SIZE --min SIZE --max SIZE ...
  * @argc: argument count
@@ -69,60 +84,36 @@ static int print_ranked(const struct place_result *res, size_t n)
  */
 int place_main(int argc, char **argv)
 {
-	enum { OPT_STARTUP = 256, OPT_MIN, OPT_MAX, OPT_POLICY };
-	static const struct option opts[] = {
-		{ "startup", required_argument, NULL, OPT_STARTUP },
-		{ "min", required_argument, NULL, OPT_MIN },
-		{ "max", required_argument, NULL, OPT_MAX },
-		{ "policy", required_argument, NULL, OPT_POLICY },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct place_request req = { .policy = MEMRESV_POLICY_MINIMUM };
+	struct place_flags pf = { .policy = MEMRESV_POLICY_MINIMUM };
 	struct place_result *res = NULL, one;
-	unsigned int have = 0;
+	struct resv_info r = { 0 };
+	struct place_request req;
 	char err[JSON_ERR_LEN];
-	bool json = false;
+	bool json;
 	size_t n, i;
-	int c, ret = 0;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_STARTUP:
-			ret = opt_size("place", "--startup", optarg,
-				       &req.startup);
-			break;
-		case OPT_MIN:
-			ret = opt_size("place", "--min", optarg, &req.minimum);
-			break;
-		case OPT_MAX:
-			ret = opt_size("place", "--max", optarg, &req.maximum);
-			break;
-		case OPT_POLICY:
-			if (parse_name(NAMES_POLICY, optarg, &req.policy))
-				ret = usage_error("place", "invalid value '%s' for --policy (minimum or startup)",
-						  optarg);
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return bad_option("place", c, argv);
-		}
-		if (ret)
-			return ret;
-		if (c >= OPT_STARTUP && c <= OPT_MAX)
-			have |= 1u << (c - OPT_STARTUP);
-	}
-	if (have != 7)
-		return usage_error("place", "--startup, --min and --max are required");
+	ret = options_parse("place", &place_options, argc, argv, &r,
+			    place_extra, &pf);
+	if (!ret)
+		ret = options_required("place", &place_options, &r);
+	if (ret)
+		return ret;
+	req = (struct place_request){
+		.startup = r.startup, .minimum = r.minimum,
+		.maximum = r.maximum, .policy = pf.policy,
+	};
+	json = pf.json;
 	if (req.minimum > req.startup || req.startup > req.maximum)
 		return usage_error("place", "need --min <= --startup <= --max");
 
 	if (optind == argc) {
-		ret = ipc_place(&req, &one);
+		struct host_info h;
+
+		ret = ipc_host_get(&h);
 		if (ret)
 			return fail("place", NULL, ret);
+		rating_rate(&h, &req, &one);
 		if (json)
 			return json_print(place_to_json(&one), stdout, true) ?
 				fail("place", NULL, -ENOMEM) : 0;
@@ -150,15 +141,8 @@ int place_main(int argc, char **argv)
 	if (json) {
 		json_object *arr = json_object_new_array();
 
-		for (i = 0; arr && i < n; i++) {
-			json_object *o = place_to_json(&res[i]);
-
-			if (!o || json_object_array_add(arr, o)) {
-				json_object_put(o);
-				json_object_put(arr);
-				arr = NULL;
-			}
-		}
+		for (i = 0; arr && i < n; i++)
+			json_array_push(&arr, place_to_json(&res[i]));
 		ret = json_print(arr, stdout, true);
 	} else {
 		ret = print_ranked(res, n);

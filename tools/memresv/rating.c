@@ -1,24 +1,92 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memresv tool: rate a request against host snapshots without a kernel.
+ * memresv tool: rate a request against a host's figures, and say why.
  *
- * The rating is memresv_policy_rate() from kernel/policy.c, the function the
- * module's PLACE command calls, so a snapshot taken with `memresv host -j`
- * rates exactly as the live host did.
+ * One code path for this host and for snapshots: `memresv place` reads this
+ * host's figures with HOST_GET, or a snapshot that `memresv host -j` wrote,
+ * and rates them with memresv_policy_rate() from kernel/policy.c, the
+ * function admission is built on.  The policy core gives figures only; the
+ * sentences that explain them to a person are here.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
-#include "json_io.h"
+#include "json.h"
 #include "rating.h"
+
+/* Sizes in the explanation, in MiB rounded down. */
+#define MIB(bytes)	((unsigned long long)((bytes) >> 20))
+
+/**
+ * rating_explain() - one sentence that explains a rating
+ * @h: the host figures that were rated
+ * @req: the request that was rated
+ * @rt: the rating, from memresv_policy_rate()
+ * @buf: where to write the sentence
+ * @len: size of @buf
+ *
+ * Sizes are in MiB, rounded down.
+ *
+ * Return: @buf.
+ */
+char *rating_explain(const struct host_info *h,
+		     const struct place_request *req,
+		     const struct memresv_rating *rt, char *buf, size_t len)
+{
+	switch (rt->fit) {
+	case MEMRESV_FIT_FREE:
+		snprintf(buf, len, "startup %llu MiB fits in %llu MiB free",
+			 MIB(req->startup), MIB(rt->free));
+		return buf;
+	case MEMRESV_FIT_RECLAIM:
+		snprintf(buf, len, "startup %llu MiB fits once %llu MiB is reclaimed from other reservations",
+			 MIB(req->startup), MIB(rt->reclaim));
+		return buf;
+	case MEMRESV_FIT_PAGING:
+		snprintf(buf, len, "minimum %llu MiB guaranteed, %llu MiB physical, %llu MiB from the swap tier",
+			 MIB(req->minimum), MIB(rt->physical), MIB(rt->grant));
+		return buf;
+	default:
+		break;
+	}
+	switch (rt->limit) {
+	case MEMRESV_LIMIT_CAPACITY:
+		snprintf(buf, len, "host has no capacity for reservations");
+		break;
+	case MEMRESV_LIMIT_OVERCOMMIT:
+		snprintf(buf, len, "host overcommitted: %llu MiB guaranteed exceeds its %llu MiB capacity",
+			 MIB(h->guaranteed), MIB(h->capacity));
+		break;
+	case MEMRESV_LIMIT_REQUEST:
+		snprintf(buf, len, "minimum %llu MiB exceeds startup %llu MiB",
+			 MIB(req->minimum), MIB(req->startup));
+		break;
+	case MEMRESV_LIMIT_STARTUP:
+		snprintf(buf, len, "startup %llu MiB exceeds the %llu MiB physically available; SCVMM policy rates 0",
+			 MIB(req->startup), MIB(rt->available));
+		break;
+	case MEMRESV_LIMIT_MINIMUM:
+		snprintf(buf, len, "minimum %llu MiB exceeds the %llu MiB physically available",
+			 MIB(req->minimum), MIB(rt->available));
+		break;
+	default:
+		snprintf(buf, len, "startup %llu MiB needs %llu MiB from the swap tier, which has %llu MiB left",
+			 MIB(req->startup), MIB(req->startup - rt->available),
+			 MIB(rt->tier_left));
+		break;
+	}
+	return buf;
+}
 
 /**
  * rating_rate() - rate a request against one host's figures
  * @h: the host; needs the HOST_RATING fields
  * @req: the request
- * @res: fit, stars and reason; @res->host becomes a copy of @h
+ * @res: fit, stars and reason; @res->host becomes a copy of @h, and
+ *	@res->name NULL (the caller names a snapshot)
  */
 void rating_rate(const struct host_info *h, const struct place_request *req,
 		 struct place_result *res)
@@ -49,8 +117,9 @@ void rating_rate(const struct host_info *h, const struct place_request *req,
 			    &rating);
 	res->fit = (uint8_t)rating.fit;
 	res->stars = rating.stars;
-	snprintf(res->reason, sizeof(res->reason), "%s", rating.reason);
+	rating_explain(h, req, &rating, res->reason, sizeof(res->reason));
 	res->host = *h;
+	res->name = NULL;
 }
 
 /**

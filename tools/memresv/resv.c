@@ -3,111 +3,38 @@
  * memresv tool: add, set, del, restart, ready and show.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
 #include "ipc.h"
-#include "json_io.h"
-#include "parse.h"
+#include "json.h"
+#include "options.h"
 #include "subcommands.h"
 
-enum {
-	OPT_STARTUP = 256,
-	OPT_MIN,
-	OPT_MAX,
-	OPT_BUFFER,
-	OPT_WEIGHT,
-	OPT_SWAP_MAX,
-	OPT_WINDOW,
-	OPT_PAGING,
-	OPT_FORCE,
-};
-
-static const struct option settings_opts[] = {
-	{ "startup", required_argument, NULL, OPT_STARTUP },
-	{ "min", required_argument, NULL, OPT_MIN },
-	{ "max", required_argument, NULL, OPT_MAX },
-	{ "buffer", required_argument, NULL, OPT_BUFFER },
-	{ "weight", required_argument, NULL, OPT_WEIGHT },
-	{ "swap-max", required_argument, NULL, OPT_SWAP_MAX },
-	{ "startup-window", required_argument, NULL, OPT_WINDOW },
-	{ "paging", required_argument, NULL, OPT_PAGING },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ NULL, 0, NULL, 0 },
-};
+static int add_extra(const char *cmd, int c, const char *arg, void *force)
+{
+	*(bool *)force = true;
+	return 0;
+}
 
 /*
  * Parse "CGROUP --option VALUE ..." for add and set into @r.  Options may
  * come before or after CGROUP.  Returns 0 or an exit status.
  */
-static int parse_settings(const char *cmd, int argc, char **argv,
-			  struct resv_info *r, bool allow_force, bool *force)
+static int parse_settings(const char *cmd, const struct cmd_options *co,
+			  int argc, char **argv, struct resv_info *r,
+			  bool *force)
 {
-	int c, ret = 0;
+	int ret;
 
 	memset(r, 0, sizeof(*r));
-	while ((c = getopt_long(argc, argv, ":", settings_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_STARTUP:
-			ret = opt_size(cmd, "--startup", optarg, &r->startup);
-			SET(r, RESV_STARTUP);
-			break;
-		case OPT_MIN:
-			ret = opt_size(cmd, "--min", optarg, &r->minimum);
-			SET(r, RESV_MINIMUM);
-			break;
-		case OPT_MAX:
-			ret = opt_size(cmd, "--max", optarg, &r->maximum);
-			SET(r, RESV_MAXIMUM);
-			break;
-		case OPT_BUFFER:
-			ret = opt_u32(cmd, "--buffer", optarg,
-				      MEMRESV_BUFFER_MIN, MEMRESV_BUFFER_MAX,
-				      &r->buffer);
-			SET(r, RESV_BUFFER);
-			break;
-		case OPT_WEIGHT:
-			ret = opt_u32(cmd, "--weight", optarg, 0,
-				      MEMRESV_WEIGHT_MAX, &r->weight);
-			SET(r, RESV_WEIGHT);
-			break;
-		case OPT_SWAP_MAX:
-			ret = opt_size(cmd, "--swap-max", optarg, &r->swap_max);
-			SET(r, RESV_SWAP_MAX);
-			break;
-		case OPT_WINDOW:
-			ret = opt_u32(cmd, "--startup-window", optarg,
-				      MEMRESV_WINDOW_MIN, MEMRESV_WINDOW_MAX,
-				      &r->startup_window);
-			SET(r, RESV_STARTUP_WINDOW);
-			break;
-		case OPT_PAGING:
-			if (parse_name(NAMES_PAGING, optarg, &r->paging))
-				ret = usage_error(cmd, "invalid value '%s' for --paging (never, restart or always)",
-						  optarg);
-			SET(r, RESV_PAGING);
-			break;
-		case OPT_FORCE:
-			if (!allow_force)
-				return usage_error(cmd, "unknown option '%s'",
-						   argv[optind - 1]);
-			*force = true;
-			break;
-		default:
-			return bad_option(cmd, c, argv);
-		}
-		if (ret)
-			return ret;
-	}
-	if (optind >= argc)
-		return usage_error(cmd, "CGROUP is missing");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'",
-				   argv[optind + 1]);
-	ret = opt_cgroup(cmd, argv[optind], r->cgroup, sizeof(r->cgroup));
+	ret = options_parse(cmd, co, argc, argv, r, force ? add_extra : NULL,
+			    force);
+	if (!ret)
+		ret = options_cgroup(cmd, argc, argv, r->cgroup,
+				     sizeof(r->cgroup));
 	if (ret)
 		return ret;
 	SET(r, RESV_CGROUP);
@@ -127,12 +54,11 @@ int add_main(int argc, char **argv)
 	bool force = false;
 	int ret;
 
-	ret = parse_settings("add", argc, argv, &r, true, &force);
+	ret = parse_settings("add", &add_options, argc, argv, &r, &force);
+	if (!ret)
+		ret = options_required("add", &add_options, &r);
 	if (ret)
 		return ret;
-	if (!HAS(&r, RESV_STARTUP) || !HAS(&r, RESV_MINIMUM) ||
-	    !HAS(&r, RESV_MAXIMUM))
-		return usage_error("add", "--startup, --min and --max are required");
 	ret = ipc_resv_new(&r, force, &out);
 	if (ret)
 		return fail("add", r.cgroup, ret);
@@ -151,7 +77,7 @@ int set_main(int argc, char **argv)
 	struct resv_info r, out;
 	int ret;
 
-	ret = parse_settings("set", argc, argv, &r, false, NULL);
+	ret = parse_settings("set", &set_options, argc, argv, &r, NULL);
 	if (ret)
 		return ret;
 	if (!(r.set & RESV_SETTINGS))
@@ -166,27 +92,11 @@ int set_main(int argc, char **argv)
 static int parse_cgroup_only(const char *cmd, int argc, char **argv,
 			     char *cgroup, size_t len, bool *force)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c == 'f' && force)
-			*force = true;
-		else if (c == 'f')
-			return usage_error(cmd, "unknown option '%s'",
-					   argv[optind - 1]);
-		else
-			return bad_option(cmd, c, argv);
-	}
-	if (optind >= argc)
-		return usage_error(cmd, "CGROUP is missing");
-	if (optind + 1 < argc)
-		return usage_error(cmd, "unexpected argument '%s'",
-				   argv[optind + 1]);
-	return opt_cgroup(cmd, argv[optind], cgroup, len);
+	ret = options_flag(cmd, force ? &force_options : &no_options, argc,
+			   argv, force);
+	return ret ?: options_cgroup(cmd, argc, argv, cgroup, len);
 }
 
 /**
@@ -322,26 +232,17 @@ static void print_resv(const struct resv_info *r)
  */
 int show_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char cgroup[CGROUP_PATH_MAX];
 	struct resv_info *list = NULL, one;
 	bool json = false;
 	json_object *arr;
 	size_t n = 0, i;
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else
-			return bad_option("show", c, argv);
-	}
-	if (optind + 1 < argc)
-		return usage_error("show", "unexpected argument '%s'",
-				   argv[optind + 1]);
+	ret = options_flag("show", &json_options, argc, argv, &json) ?:
+	      options_args("show", argc, argv, 1);
+	if (ret)
+		return ret;
 	if (optind < argc) {
 		ret = opt_cgroup("show", argv[optind], cgroup, sizeof(cgroup));
 		if (ret)
@@ -361,15 +262,8 @@ int show_main(int argc, char **argv)
 		return fail("show", NULL, ret);
 	if (json) {
 		arr = json_object_new_array();
-		for (i = 0; arr && i < n; i++) {
-			json_object *o = resv_to_json(&list[i]);
-
-			if (!o || json_object_array_add(arr, o)) {
-				json_object_put(o);
-				json_object_put(arr);
-				arr = NULL;
-			}
-		}
+		for (i = 0; arr && i < n; i++)
+			json_array_push(&arr, resv_to_json(&list[i]));
 		ret = json_print(arr, stdout, true);
 	} else {
 		ret = print_table(list, n);

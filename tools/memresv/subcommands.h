@@ -27,10 +27,5 @@ int fail(const char *what, const char *obj, int err);
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int bad_option(const char *cmd, int c, char **argv);
-int opt_size(const char *cmd, const char *opt, const char *arg,
-	     uint64_t *out);
-int opt_u32(const char *cmd, const char *opt, const char *arg, uint32_t min,
-	    uint32_t max, uint32_t *out);
-int opt_cgroup(const char *cmd, const char *arg, char *out, size_t len);
 
 #endif /* MEMRESV_SUBCOMMANDS_H */

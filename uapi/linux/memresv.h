@@ -46,7 +46,6 @@ enum memresv_cmd {
 	MEMRESV_CMD_RESV_READY,		/* end the start-up phase now */
 	MEMRESV_CMD_HOST_GET,		/* the host ledger */
 	MEMRESV_CMD_HOST_SET,		/* reserve, period, paging settings */
-	MEMRESV_CMD_PLACE,		/* what-if rating of a request */
 	MEMRESV_CMD_EVENT,		/* notification on the monitor group */
 
 	__MEMRESV_CMD_MAX,
@@ -164,12 +163,6 @@ enum memresv_attr {
 	MEMRESV_A_EVENT,		/* u8 enum memresv_event */
 	MEMRESV_A_REASON,		/* u8 enum memresv_reason */
 	MEMRESV_A_MESSAGE,		/* string */
-
-	/* placement */
-	MEMRESV_A_PLACE_POLICY,		/* u8 enum memresv_place_policy */
-	MEMRESV_A_PLACE_FIT,		/* u8 enum memresv_fit */
-	MEMRESV_A_PLACE_STARS,		/* u32 milli-stars, 0..5000 */
-	MEMRESV_A_PLACE_REASON,		/* string */
 
 	/* host ledger, continued */
 	MEMRESV_A_HOST_OVERCOMMITTED,	/* u8: guaranteed > a capacity that

@@ -1,28 +1,19 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * cgroup files by hand, as an administrator's tool would do it: open, read
- * or write, close.  The selftests check what memresv did to a group through
- * them, and the benchmarks use them as the baselines memresv is measured
- * against, so they do nothing more than that.  Plain C: no test harness,
- * no netlink.
+ * cgroup files by hand (see cgfile.h).
  */
-#ifndef _MEMRESV_SELFTEST_CGFILE_H
-#define _MEMRESV_SELFTEST_CGFILE_H
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CG_ROOT	"/sys/fs/cgroup"
-#define MiB	(1ULL << 20)
+#include "cgfile.h"
 
-static inline void cg_path(char *buf, size_t len, const char *cg,
+void cg_path(char *buf, size_t len, const char *cg,
 			   const char *file)
 {
 	if (file)
@@ -31,7 +22,7 @@ static inline void cg_path(char *buf, size_t len, const char *cg,
 		snprintf(buf, len, CG_ROOT "/%s", cg);
 }
 
-static inline int cg_write(const char *cg, const char *file, const char *val)
+int cg_write(const char *cg, const char *file, const char *val)
 {
 	char path[4200];
 	size_t len = strlen(val);
@@ -46,7 +37,7 @@ static inline int cg_write(const char *cg, const char *file, const char *val)
 	return ret;
 }
 
-static inline int cg_read(const char *cg, const char *file, char *buf,
+int cg_read(const char *cg, const char *file, char *buf,
 			  size_t len)
 {
 	char path[4200];
@@ -69,7 +60,7 @@ static inline int cg_read(const char *cg, const char *file, char *buf,
  * A single-value file; "max" reads as UINT64_MAX, an error as 0xdead (a
  * value no check expects, where 0 or "max" would pass some).
  */
-static inline uint64_t cg_u64(const char *cg, const char *file)
+uint64_t cg_u64(const char *cg, const char *file)
 {
 	char buf[64];
 
@@ -84,7 +75,7 @@ static inline uint64_t cg_u64(const char *cg, const char *file)
  * A "key value" line of a flat-keyed file such as memory.events or
  * memory.stat; UINT64_MAX when the file or the key is not there.
  */
-static inline uint64_t cg_key(const char *cg, const char *file,
+uint64_t cg_key(const char *cg, const char *file,
 			      const char *key)
 {
 	char buf[8192], *p;
@@ -98,7 +89,7 @@ static inline uint64_t cg_key(const char *cg, const char *file,
 	return UINT64_MAX;
 }
 
-static inline int cg_create(const char *cg)
+int cg_create(const char *cg)
 {
 	char path[4200];
 
@@ -107,7 +98,7 @@ static inline int cg_create(const char *cg)
 }
 
 /* Move the calling process into @cg. */
-static inline int cg_enter(const char *cg)
+int cg_enter(const char *cg)
 {
 	char pid[32];
 
@@ -119,7 +110,7 @@ static inline int cg_enter(const char *cg)
  * Remove an empty group.  A group whose last process was just killed stays
  * busy until that process is reaped, so EBUSY is retried for two seconds.
  */
-static inline int cg_rmdir(const char *cg)
+int cg_rmdir(const char *cg)
 {
 	char path[4200];
 	int i;
@@ -136,7 +127,7 @@ static inline int cg_rmdir(const char *cg)
 }
 
 /* Kill what runs in @cg and remove it (children first). */
-static inline void cg_destroy(const char *cg)
+void cg_destroy(const char *cg)
 {
 	char path[4200], child[4200];
 	struct dirent *de;
@@ -157,7 +148,7 @@ static inline void cg_destroy(const char *cg)
 	cg_rmdir(cg);
 }
 
-static inline uint64_t cg_id(const char *cg)
+uint64_t cg_id(const char *cg)
 {
 	char path[4200];
 	struct stat st;
@@ -165,5 +156,3 @@ static inline uint64_t cg_id(const char *cg)
 	cg_path(path, sizeof(path), cg, NULL);
 	return stat(path, &st) ? 0 : st.st_ino;
 }
-
-#endif /* _MEMRESV_SELFTEST_CGFILE_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The libnl-genl core under the selftests' client (nl.c) and the
- * benchmarks' (bench/bnl.c): a socket with extended ACKs on and the
+ * The libnl-genl core under the test client (client.c), which the
+ * selftests and the benchmarks share: a socket with extended ACKs on and the
  * memresv family resolved, requests built, and one send and receive loop
  * up to the ACK, the error or the end of a dump, with an error callback
  * that keeps the kernel's message.
@@ -12,8 +12,8 @@
  * caller takes it; no large per-message structures are cleared and no
  * strings are copied, but for an extended-ACK message the kernel sent.
  */
-#ifndef _MEMRESV_SELFTEST_MRNL_H
-#define _MEMRESV_SELFTEST_MRNL_H
+#ifndef _MEMRESV_TEST_MRNL_H
+#define _MEMRESV_TEST_MRNL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,4 +86,4 @@ static inline uint64_t mrnl_u64(const struct nlattr *attr)
 	return 0;
 }
 
-#endif /* _MEMRESV_SELFTEST_MRNL_H */
+#endif /* _MEMRESV_TEST_MRNL_H */

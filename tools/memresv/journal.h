@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memresv tool: applying a saved configuration, all or nothing.
+ * memresv tool: the undo journal behind restore -- a saved configuration
+ * is applied all or nothing.
  */
-#ifndef MEMRESV_RESTORE_H
-#define MEMRESV_RESTORE_H
+#ifndef MEMRESV_JOURNAL_H
+#define MEMRESV_JOURNAL_H
 
 #include "model.h"
 
@@ -35,4 +36,4 @@ struct restore_ops {
 int restore_apply(const struct resv_config *cfg, const struct restore_ops *ops,
 		  void *ctx);
 
-#endif /* MEMRESV_RESTORE_H */
+#endif /* MEMRESV_JOURNAL_H */

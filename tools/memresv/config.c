@@ -1,27 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memresv tool: save and restore.
+ * memresv tool: save and restore, the commands that print a configuration
+ * and apply one (through the undo journal, journal.c).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipc.h"
-#include "json_io.h"
-#include "restore.h"
+#include "json.h"
+#include "journal.h"
+#include "options.h"
 #include "subcommands.h"
-
-static int no_options(const char *cmd, int argc, char **argv)
-{
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	int c;
-
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
-		return bad_option(cmd, c, argv);
-	return 0;
-}
 
 /**
  * save_main() - memresv save: print the configuration as JSON
@@ -35,12 +26,10 @@ int save_main(int argc, char **argv)
 	struct resv_config cfg = { 0 };
 	int ret;
 
-	ret = no_options("save", argc, argv);
+	ret = options_flag("save", &no_options, argc, argv, NULL) ?:
+	      options_args("save", argc, argv, 0);
 	if (ret)
 		return ret;
-	if (optind < argc)
-		return usage_error("save", "unexpected argument '%s'",
-				   argv[optind]);
 	ret = ipc_host_get(&cfg.host);
 	if (ret)
 		return fail("save", NULL, ret);
@@ -133,12 +122,10 @@ int restore_main(int argc, char **argv)
 	char *text;
 	int ret;
 
-	ret = no_options("restore", argc, argv);
+	ret = options_flag("restore", &no_options, argc, argv, NULL) ?:
+	      options_args("restore", argc, argv, 1);
 	if (ret)
 		return ret;
-	if (optind + 1 < argc)
-		return usage_error("restore", "unexpected argument '%s'",
-				   argv[optind + 1]);
 	if (optind < argc)
 		file = argv[optind];
 	ret = json_read_file(file, &text, &len);

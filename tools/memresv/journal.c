@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "restore.h"
+#include "journal.h"
 
 enum journal_kind {
 	JOURNAL_ADDED,

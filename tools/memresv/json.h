@@ -2,16 +2,17 @@
 /*
  * memresv tool: JSON output and input (json-c).
  */
-#ifndef MEMRESV_JSON_IO_H
-#define MEMRESV_JSON_IO_H
+#ifndef MEMRESV_JSON_H
+#define MEMRESV_JSON_H
 
 #include <stdio.h>
-#include <json.h>
+#include <json-c/json.h>
 
 #include "model.h"
 
 #define JSON_ERR_LEN	256
 
+void json_array_push(json_object **arr, json_object *o);
 json_object *resv_to_json(const struct resv_info *r);
 json_object *host_to_json(const struct host_info *h);
 json_object *place_to_json(const struct place_result *p);
@@ -31,4 +32,4 @@ void config_free(struct resv_config *cfg);
 int json_print(json_object *obj, FILE *out, bool pretty);
 int json_read_file(const char *path, char **text, size_t *len);
 
-#endif /* MEMRESV_JSON_IO_H */
+#endif /* MEMRESV_JSON_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The libnl-genl core of the selftests' and the benchmarks' clients (see
- * mrnl.h).
+ * The libnl-genl core of the test client the selftests and the benchmarks
+ * share (see mrnl.h).
  */
 #include <errno.h>
 #include <stdio.h>
