@@ -3,7 +3,9 @@
  * memresv: the tick and the balancer — once a period, running reservations'
  * targets follow their demand (Hyper-V's Dynamic Memory).
  *
- * Demand is estimated from the group itself: memory.current less the
+ * Demand comes from the guest where an agent reports it (a VM's balloon
+ * statistics, RESV_REPORT), while the reports keep coming.  Otherwise it
+ * is estimated from the group itself: memory.current less the
  * inactive file cache (what the kernel reclaims first), raised by the PSI
  * memory pressure of the group, and at least doubled when the group was
  * throttled at its target (memory.events "high" moved) — a group pressing
@@ -48,6 +50,7 @@
 
 #include "balancer.h"
 #include "cgfs.h"
+#include "hold.h"
 #include "ledger.h"
 #include "notify.h"
 #include "policy.h"
@@ -150,7 +153,10 @@ static bool bal_sample(struct memresv_resv *resv, unsigned long period,
 	struct memresv_sample s;
 	bool pressed, held;
 
-	if (usage) {
+	if (resv->guest_fresh) {
+		/* The guest knows better: what it uses, not its cache. */
+		demand = resv->guest_demand;
+	} else if (usage) {
 		memresv_cgfs_sample(&resv->cg, &s);
 		pressed = s.high_events != resv->high_events;
 		demand = bal_demand(resv, usage, &s, pressed);
@@ -324,6 +330,7 @@ static u32 bal_pass(unsigned long period, unsigned long elapsed, bool *hot,
 	lockdep_assert_held(&memresv_lock);
 	if (memresv_ledger_check_capacity())
 		memresv_notify_host(MEMRESV_EVENT_OVERCOMMIT);
+	memresv_hold_expire();
 	for (resv = memresv_resv_from(0); resv; resv = next) {
 		/* The tick may take this one out of the table. */
 		next = memresv_resv_next(resv);

@@ -47,9 +47,21 @@
 #include <linux/sched/loadavg.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
+#include <linux/xattr.h>
+
+#include <linux/memresv.h>
 
 #include "cgfs.h"
 #include "err.h"
+
+/*
+ * The files are written from here, asynchronously, when a change is a side
+ * effect (another reservation's admission, the balancer, an ancestor's
+ * protection).  Writes block in reclaim: unbound, and with a rescuer, as
+ * shrinking a target is how memory is freed under pressure.
+ */
+struct workqueue_struct *memresv_wq;
 
 static struct vfsmount *cgfs_mnt;
 /*
@@ -124,31 +136,40 @@ int memresv_cgfs_init(void)
 	type = get_fs_type("cgroup2");
 	if (!type)
 		return -ENODEV;
+	memresv_wq = alloc_workqueue("memresv", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!memresv_wq)
+		return -ENOMEM;
 	cgfs_cred = prepare_kernel_cred(&init_task);
 	if (!cgfs_cred)
-		return -ENOMEM;
+		goto err_cred;
 	mnt = kern_mount(type);
 	if (IS_ERR(mnt)) {
 		put_cred(cgfs_cred);
+		destroy_workqueue(memresv_wq);
 		return PTR_ERR(mnt);
 	}
 	cgfs_mnt = mnt;
 	for (i = 0; i < CGFS_CACHE_SIZE; i++)
 		list_add_tail(&cgfs_slots[i].lru, &cgfs_lru);
 	return 0;
+
+err_cred:
+	destroy_workqueue(memresv_wq);
+	return -ENOMEM;
 }
 
 /**
  * memresv_cgfs_exit() - close what is cached, drop the private mount
  *
  * Every group is released by now, and with it every cached file; the
- * delayed closes of files put by workers are finished before the mount
- * goes.
+ * workqueue is drained, and the delayed closes of files put by workers are
+ * finished before the mount goes.
  */
 void memresv_cgfs_exit(void)
 {
 	struct cgfs_slot *slot;
 
+	destroy_workqueue(memresv_wq);
 	list_for_each_entry(slot, &cgfs_lru, lru) {
 		if (WARN_ON_ONCE(slot->file))
 			fput(slot->file);
@@ -160,10 +181,10 @@ void memresv_cgfs_exit(void)
 	put_cred(cgfs_cred);
 }
 
-/* Is @file in the directory of the group with id @id? */
-static bool cgfs_in_group(struct file *file, u64 id)
+/* Is @dentry (@name: a file in it, else itself) the group with id @id? */
+static bool cgfs_in_group(struct dentry *dentry, u64 id, const char *name)
 {
-	struct dentry *dir = dget_parent(file->f_path.dentry);
+	struct dentry *dir = name ? dget_parent(dentry) : dget(dentry);
 	bool same = d_inode(dir)->i_ino == (ino_t)id;
 
 	dput(dir);
@@ -171,13 +192,13 @@ static bool cgfs_in_group(struct file *file, u64 id)
 }
 
 /*
- * Open one of @g's files.  Return: the file, or ERR_PTR(-ENOENT) when the
- * path now leads to another group (ours was removed).
+ * Open a file of the group @cgrp with id @id, or with a NULL @name the
+ * group's directory.  Return: the file, or ERR_PTR(-ENOENT) when the path
+ * now leads to another group (ours was removed).
  */
-static struct file *cgfs_open(const struct memresv_cgfs_group *g,
-			      enum cgfs_file idx, int flags)
+static struct file *cgfs_open_in(struct cgroup *cgrp, u64 id,
+				 const char *name, int flags)
 {
-	const char *name = cgfs_names[idx];
 	const struct cred *old;
 	struct file *file;
 	char *path;
@@ -186,28 +207,36 @@ static struct file *cgfs_open(const struct memresv_cgfs_group *g,
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return ERR_PTR(-ENOMEM);
-	len = cgroup_path(g->cgrp, path, PATH_MAX);
+	len = cgroup_path(cgrp, path, PATH_MAX);
 	if (len < 0) {
 		file = ERR_PTR(len);
 		goto out;
 	}
-	if (len + strlen(name) + 2 > PATH_MAX) {
+	if (name && len + strlen(name) + 2 > PATH_MAX) {
 		file = ERR_PTR(-ENAMETOOLONG);
 		goto out;
 	}
-	strcat(path, "/");
-	strcat(path, name);
+	if (name) {
+		strcat(path, "/");
+		strcat(path, name);
+	}
 	/* cgroup_path() starts with '/'; resolve below the mount's root. */
 	old = override_creds(cgfs_cred);
-	file = file_open_root_mnt(cgfs_mnt, path + 1, flags, 0);
+	file = file_open_root_mnt(cgfs_mnt, path[1] ? path + 1 : ".", flags, 0);
 	revert_creds(old);
-	if (!IS_ERR(file) && !cgfs_in_group(file, g->id)) {
+	if (!IS_ERR(file) && !cgfs_in_group(file->f_path.dentry, id, name)) {
 		fput(file);
 		file = ERR_PTR(-ENOENT);
 	}
 out:
 	kfree(path);
 	return file;
+}
+
+static struct file *cgfs_open(const struct memresv_cgfs_group *g,
+			      enum cgfs_file idx, int flags)
+{
+	return cgfs_open_in(g->cgrp, g->id, cgfs_names[idx], flags);
 }
 
 /* cgfs_cache_lock held. */
@@ -578,6 +607,89 @@ u64 memresv_cgfs_inactive_file(const struct memresv_cgfs_group *g)
 out:
 	kfree(buf);
 	return val;
+}
+
+/**
+ * memresv_cgfs_owner() - who writes a group's memory files
+ * @cgrp: the group
+ *
+ * systemd marks the cgroup of each of its units with the extended attribute
+ * trusted.invocation_id, and re-applies the unit's memory settings to it
+ * whenever it re-applies the unit (daemon-reload, set-property, restart):
+ * that cgroup has one writer, and it is systemd.  Delegated groups below a
+ * unit and groups an administrator made outside systemd carry no such
+ * mark.
+ *
+ * Return: MEMRESV_OWNER_SYSTEMD, MEMRESV_OWNER_MEMRESV (nobody else
+ * claims it), or a negative errno.
+ */
+int memresv_cgfs_owner(struct cgroup *cgrp)
+{
+	struct dentry *dentry;
+	struct file *dir;
+	ssize_t ret;
+
+	dir = cgfs_open_in(cgrp, cgroup_id(cgrp), NULL, O_PATH | O_DIRECTORY);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	dentry = dir->f_path.dentry;
+	ret = __vfs_getxattr(dentry, d_inode(dentry), "trusted.invocation_id",
+			     NULL, 0);
+	fput(dir);
+	if (ret >= 0)
+		return MEMRESV_OWNER_SYSTEMD;
+	return ret == -ENODATA || ret == -EOPNOTSUPP ? MEMRESV_OWNER_MEMRESV : ret;
+}
+
+/**
+ * memresv_cgfs_conflict() - did someone else write one of @g's files?
+ * @g: the group; its owner's io_lock is held, so no write of memresv's own
+ *	is under way
+ * @found: the value the file holds now
+ * @ours: the value memresv wrote there
+ *
+ * The page counters show what the files hold.  Never sleeps.
+ *
+ * Return: the first file that differs (enum memresv_file), or 0.
+ */
+int memresv_cgfs_conflict(struct memresv_cgfs_group *g, u64 *found, u64 *ours)
+{
+	const struct memresv_limits *a = &g->applied;
+	struct mem_cgroup *memcg = g->memcg;
+	u64 now[] = {
+		cgfs_limit(READ_ONCE(memcg->memory.min)),
+		cgfs_limit(READ_ONCE(memcg->memory.high)),
+		cgfs_limit(READ_ONCE(memcg->memory.max)),
+		cgfs_limit(READ_ONCE(memcg->swap.max)),
+	};
+	u64 want[] = { a->min, a->high, a->max, a->swap_max };
+	int i, n = g->have_swap ? 4 : 3;
+
+	for (i = 0; i < n; i++) {
+		if (now[i] == want[i])
+			continue;
+		*found = now[i];
+		*ours = want[i];
+		return MEMRESV_FILE_MIN + i;
+	}
+	return 0;
+}
+
+/**
+ * memresv_cgfs_forget_value() - make the next apply write a file again
+ * @g: the group (its owner's io_lock held)
+ * @file: enum memresv_file
+ * @found: what the file holds now
+ */
+void memresv_cgfs_forget_value(struct memresv_cgfs_group *g, int file,
+			       u64 found)
+{
+	u64 *applied[] = {
+		&g->applied.min, &g->applied.high, &g->applied.max,
+		&g->applied.swap_max,
+	};
+
+	*applied[file - MEMRESV_FILE_MIN] = found;
 }
 
 /**

@@ -12,6 +12,8 @@
 
 #include <linux/types.h>
 
+struct workqueue_struct;
+
 struct cgroup;
 struct mem_cgroup;
 struct memresv_err;
@@ -64,6 +66,8 @@ struct memresv_sample {
 	u32 pressure;
 };
 
+extern struct workqueue_struct *memresv_wq;
+
 int memresv_cgfs_init(void);
 void memresv_cgfs_exit(void);
 
@@ -82,5 +86,9 @@ int memresv_cgfs_apply(struct memresv_cgfs_group *g,
 int memresv_cgfs_restore(struct memresv_cgfs_group *g);
 int memresv_cgfs_path(struct cgroup *cgrp, char *buf, size_t len, bool reader);
 u64 memresv_cgfs_protection(struct cgroup *cgrp);
+int memresv_cgfs_owner(struct cgroup *cgrp);
+int memresv_cgfs_conflict(struct memresv_cgfs_group *g, u64 *found, u64 *ours);
+void memresv_cgfs_forget_value(struct memresv_cgfs_group *g, int file,
+			       u64 found);
 
 #endif /* _MEMRESV_CGFS_H */

@@ -20,6 +20,7 @@
 #include "cgfs.h"
 #include "ledger.h"
 #include "netlink.h"
+#include "prot.h"
 #include "resv.h"
 
 static int __init memresv_init(void)
@@ -59,13 +60,15 @@ err_cgfs:
  * listeners see every "removed (unload)"; new reservations are refused from
  * that point.  Unregistering the family waits for requests in flight and
  * lets no new one in; only then is the tick stopped (a HOST_SET could
- * re-arm it until then), and then the work still queued drains.
+ * re-arm it until then); the ancestors' files go back, and then the work
+ * still queued drains.
  */
 static void __exit memresv_exit(void)
 {
 	memresv_resv_stop();
 	memresv_nl_exit();
 	memresv_balancer_exit();
+	memresv_prot_exit();
 	memresv_resv_exit();
 	memresv_cgfs_exit();
 }

@@ -31,11 +31,13 @@
 #include "cgfs.h"
 #include "compat.h"
 #include "err.h"
+#include "hold.h"
 #include "host.h"
 #include "ledger.h"
 #include "netlink.h"
 #include "notify.h"
 #include "policy.h"
+#include "prot.h"
 #include "resv.h"
 
 enum nl_groups {
@@ -80,9 +82,16 @@ static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_paging_max_rang
 	.min = MEMRESV_PAGING_MAX_MIN, .max = MEMRESV_PAGING_MAX_MAX,
 };
 
+static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_hold_timeout_range = {
+	.min = MEMRESV_HOLD_TIMEOUT_MIN, .max = MEMRESV_HOLD_TIMEOUT_MAX,
+};
+
 #define NL_CGROUP_POLICY						\
 	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 }, \
 	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 }
+
+#define NL_HOLD_KEY_POLICY						\
+	{ .type = NLA_NUL_STRING, .len = MEMRESV_HOLD_KEY_LEN - 1 }
 
 #define NL_SIZES_POLICY							\
 	[MEMRESV_A_STARTUP] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
@@ -100,6 +109,8 @@ static const struct nla_policy nl_resv_policy[MEMRESV_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_window_range),
 	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
 	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
+	[MEMRESV_A_ACTUATOR] = NLA_POLICY_MAX(NLA_U8, MEMRESV_ACTUATOR_MAX_VAL),
+	[MEMRESV_A_HOLD_KEY] = NL_HOLD_KEY_POLICY,
 };
 
 /* RESV_DEL, RESV_GET, RESV_READY: the group alone. */
@@ -110,6 +121,25 @@ static const struct nla_policy nl_id_policy[MEMRESV_A_MAX + 1] = {
 static const struct nla_policy nl_restart_policy[MEMRESV_A_MAX + 1] = {
 	NL_CGROUP_POLICY,
 	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy nl_report_policy[MEMRESV_A_MAX + 1] = {
+	NL_CGROUP_POLICY,
+	[MEMRESV_A_GUEST_DEMAND] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
+	[MEMRESV_A_GUEST_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
+};
+
+static const struct nla_policy nl_hold_policy[MEMRESV_A_MAX + 1] = {
+	[MEMRESV_A_HOLD_KEY] = NL_HOLD_KEY_POLICY,
+	NL_SIZES_POLICY,
+	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
+	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
+	[MEMRESV_A_HOLD_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_hold_timeout_range),
+};
+
+static const struct nla_policy nl_hold_key_policy[MEMRESV_A_MAX + 1] = {
+	[MEMRESV_A_HOLD_KEY] = NL_HOLD_KEY_POLICY,
 };
 
 static const struct nla_policy nl_host_set_policy[MEMRESV_A_MAX + 1] = {
@@ -136,6 +166,7 @@ static const u16 nl_set_attr[] = {
 	[ilog2(MEMRESV_SET_SWAP_MAX)] = MEMRESV_A_SWAP_MAX,
 	[ilog2(MEMRESV_SET_WINDOW)] = MEMRESV_A_STARTUP_WINDOW,
 	[ilog2(MEMRESV_SET_PAGING)] = MEMRESV_A_PAGING,
+	[ilog2(MEMRESV_SET_ACTUATOR)] = MEMRESV_A_ACTUATOR,
 };
 
 static void nl_bad_setting(struct genl_info *info, u32 bit)
@@ -224,6 +255,10 @@ static u32 nl_get_settings(struct genl_info *info, struct memresv_settings *set)
 		set->paging = nla_get_u8(tb[MEMRESV_A_PAGING]);
 		mask |= MEMRESV_SET_PAGING;
 	}
+	if (tb[MEMRESV_A_ACTUATOR]) {
+		set->actuator = nla_get_u8(tb[MEMRESV_A_ACTUATOR]);
+		mask |= MEMRESV_SET_ACTUATOR;
+	}
 	return mask;
 }
 
@@ -303,6 +338,24 @@ static int nl_put_u64(struct sk_buff *skb, int attr, u64 val)
 	return nla_put_u64_64bit(skb, attr, val, MEMRESV_A_PAD);
 }
 
+/* The actuator, the guest's view and conflicts; memresv_lock held. */
+static int nl_put_guest(struct sk_buff *skb, struct memresv_resv *resv)
+{
+	u8 source = resv->guest_fresh ? MEMRESV_SOURCE_GUEST :
+					 MEMRESV_SOURCE_CGROUP;
+
+	if (nla_put_u8(skb, MEMRESV_A_ACTUATOR, resv->set.actuator) ||
+	    nla_put_u8(skb, MEMRESV_A_DEMAND_SOURCE, source) ||
+	    nl_put_u64(skb, MEMRESV_A_HIGH, memresv_resv_high(resv)) ||
+	    nla_put_u32(skb, MEMRESV_A_CONFLICTS, resv->conflicts))
+		return -EMSGSIZE;
+	if (resv->guest_at &&
+	    (nl_put_u64(skb, MEMRESV_A_GUEST_DEMAND, resv->guest_demand) ||
+	     nl_put_u64(skb, MEMRESV_A_GUEST_SIZE, resv->guest_size)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* A reservation's settings and state; memresv_lock held. */
 static int nl_put_resv(struct sk_buff *skb, struct memresv_resv *resv)
 {
@@ -333,7 +386,7 @@ static int nl_put_resv(struct sk_buff *skb, struct memresv_resv *resv)
 	    nl_put_u64(skb, MEMRESV_A_PHASE_LEFT_MS,
 		       memresv_resv_phase_left_ms(resv)))
 		return -EMSGSIZE;
-	return 0;
+	return nl_put_guest(skb, resv);
 }
 
 /*
@@ -378,7 +431,40 @@ static int nl_put_host(struct sk_buff *skb)
 	    nla_put_u32(skb, MEMRESV_A_HOST_RESERVATIONS, h.nr) ||
 	    nl_put_u64(skb, MEMRESV_A_HOST_RECLAIMABLE, h.reclaimable) ||
 	    nl_put_u64(skb, MEMRESV_A_HOST_TICK_NS, h.tick_ns) ||
-	    nla_put_u8(skb, MEMRESV_A_HOST_OVERCOMMITTED, h.overcommitted))
+	    nla_put_u8(skb, MEMRESV_A_HOST_OVERCOMMITTED, h.overcommitted) ||
+	    nla_put_u32(skb, MEMRESV_A_HOST_HOLDS, memresv_hold_nr()))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A hold's settings and state; memresv_lock held. */
+static int nl_put_hold(struct sk_buff *skb, const struct memresv_hold *hold)
+{
+	lockdep_assert_held(&memresv_lock);
+	if (nla_put_string(skb, MEMRESV_A_HOLD_KEY, hold->key) ||
+	    nl_put_u64(skb, MEMRESV_A_STARTUP, hold->startup) ||
+	    nl_put_u64(skb, MEMRESV_A_MINIMUM, hold->minimum) ||
+	    nl_put_u64(skb, MEMRESV_A_MAXIMUM, hold->maximum) ||
+	    nla_put_u8(skb, MEMRESV_A_STATE, hold->state) ||
+	    nl_put_u64(skb, MEMRESV_A_GUARANTEE, hold->guarantee) ||
+	    nl_put_u64(skb, MEMRESV_A_TARGET, hold->guarantee) ||
+	    nl_put_u64(skb, MEMRESV_A_PAGING_GRANT, hold->grant) ||
+	    nla_put_u32(skb, MEMRESV_A_HOLD_TIMEOUT, hold->timeout) ||
+	    nl_put_u64(skb, MEMRESV_A_HOLD_LEFT_MS, memresv_hold_left_ms(hold)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* An ancestor's protection, named by @path; memresv_lock held. */
+static int nl_put_prot(struct sk_buff *skb, const struct memresv_prot *prot,
+		       const char *path)
+{
+	if (nla_put_string(skb, MEMRESV_A_CGROUP, path) ||
+	    nl_put_u64(skb, MEMRESV_A_CGROUP_ID, prot->cg.id) ||
+	    nl_put_u64(skb, MEMRESV_A_PROT_NEED, prot->need) ||
+	    nla_put_u8(skb, MEMRESV_A_PROT_OWNER, prot->owner) ||
+	    nl_put_u64(skb, MEMRESV_A_PROT_MIN,
+		       memresv_cgfs_protection(prot->cg.cgrp)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -443,31 +529,43 @@ static int nl_reply_host(struct genl_info *info, u8 cmd)
 	return genlmsg_reply(msg, info);
 }
 
-static int nl_resv_new(struct genl_info *info, struct memresv_err *e)
+/* A start's settings: startup, minimum and maximum at least. */
+static int nl_get_start(struct genl_info *info, struct memresv_settings *set,
+			struct memresv_err *e)
 {
-	struct memresv_settings set = {
+	*set = (struct memresv_settings){
 		.buffer = MEMRESV_BUFFER_DEFAULT,
 		.weight = MEMRESV_WEIGHT_DEFAULT,
 		.window = MEMRESV_WINDOW_DEFAULT,
 		.paging = MEMRESV_PAGING_RESTART,
 	};
-	struct memresv_resv *resv;
-	struct cgroup *cgrp;
-	int err;
-
 	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_STARTUP) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MINIMUM) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMRESV_A_MAXIMUM)) {
 		memresv_err(e, "startup, minimum and maximum are required");
 		return -EINVAL;
 	}
-	nl_get_settings(info, &set);
+	nl_get_settings(info, set);
+	return 0;
+}
+
+static int nl_resv_new(struct genl_info *info, struct memresv_err *e)
+{
+	struct nlattr *hold = info->attrs[MEMRESV_A_HOLD_KEY];
+	struct memresv_settings set;
+	struct memresv_resv *resv;
+	struct cgroup *cgrp;
+	int err;
+
+	err = nl_get_start(info, &set, e);
+	if (err)
+		return err;
 	cgrp = nl_cgroup(info, e);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
 	err = memresv_resv_new(cgrp, &set,
-			       nla_get_flag(info->attrs[MEMRESV_A_FORCE]), e,
-			       &resv);
+			       nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
+			       hold ? nla_data(hold) : NULL, e, &resv);
 	cgroup_put(cgrp);
 	if (err)
 		return err;
@@ -483,9 +581,10 @@ static int nl_resv_set(struct genl_info *info, struct memresv_err *e)
 	u32 mask;
 	int err;
 
-	if (info->attrs[MEMRESV_A_FORCE]) {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[MEMRESV_A_FORCE]);
-		memresv_err(e, "force is for a start: add or restart");
+	if (info->attrs[MEMRESV_A_FORCE] || info->attrs[MEMRESV_A_HOLD_KEY]) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[MEMRESV_A_FORCE] ?:
+				info->attrs[MEMRESV_A_HOLD_KEY]);
+		memresv_err(e, "force and hold are for a start: add or restart");
 		return -EINVAL;
 	}
 	mask = nl_get_settings(info, &set);
@@ -611,6 +710,192 @@ static int nl_resv_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int nl_resv_report(struct genl_info *info, struct memresv_err *e)
+{
+	struct nlattr **tb = info->attrs;
+	struct memresv_resv *resv;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_GUEST_DEMAND)) {
+		memresv_err(e, "the guest's demand is required");
+		return -EINVAL;
+	}
+	resv = nl_resv(info, e);
+	if (IS_ERR(resv))
+		return PTR_ERR(resv);
+	err = memresv_resv_report(resv, nla_get_u64(tb[MEMRESV_A_GUEST_DEMAND]),
+				  tb[MEMRESV_A_GUEST_SIZE] ?
+				  nla_get_u64(tb[MEMRESV_A_GUEST_SIZE]) : 0, e);
+	/* The reply carries the target the agent moves the balloon to. */
+	if (!err)
+		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_REPORT);
+	memresv_resv_put(resv);
+	return err;
+}
+
+/* Holds are host-wide: only readers that see the whole tree see them. */
+static bool nl_sees_holds(void)
+{
+	return !cgroup_parent(current->nsproxy->cgroup_ns->root_cset->dfl_cgrp);
+}
+
+static int nl_fill_hold(struct sk_buff *skb, const struct memresv_hold *hold,
+			u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &memresv_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nl_put_hold(skb, hold)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Reply with the hold of @key, as it is now. */
+static int nl_reply_hold(struct genl_info *info, const char *key, u8 cmd,
+			 struct memresv_err *e)
+{
+	const struct memresv_hold *hold;
+	struct sk_buff *msg;
+	int err = -ENOENT;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&memresv_lock);
+	hold = nl_sees_holds() ? memresv_hold_find(key) : NULL;
+	if (hold)
+		err = nl_fill_hold(msg, hold, info->snd_portid, info->snd_seq,
+				   0, cmd);
+	mutex_unlock(&memresv_lock);
+	if (err) {
+		nlmsg_free(msg);
+		if (err == -ENOENT)
+			memresv_err(e, "no hold '%s'", key);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int nl_hold_new(struct genl_info *info, struct memresv_err *e)
+{
+	struct nlattr **tb = info->attrs;
+	struct memresv_settings set;
+	u32 timeout = MEMRESV_HOLD_TIMEOUT_DEFAULT;
+	const char *key;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_HOLD_KEY)) {
+		memresv_err(e, "a hold needs a key");
+		return -EINVAL;
+	}
+	err = nl_get_start(info, &set, e);
+	if (err)
+		return err;
+	if (tb[MEMRESV_A_HOLD_TIMEOUT])
+		timeout = nla_get_u32(tb[MEMRESV_A_HOLD_TIMEOUT]);
+	key = nla_data(tb[MEMRESV_A_HOLD_KEY]);
+	err = memresv_resv_hold(key, &set,
+				nla_get_flag(tb[MEMRESV_A_FORCE]), timeout, e);
+	return err ? err : nl_reply_hold(info, key, MEMRESV_CMD_HOLD_NEW, e);
+}
+
+static int nl_hold_del(struct genl_info *info, struct memresv_err *e)
+{
+	struct memresv_hold *hold;
+	const char *key;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_HOLD_KEY)) {
+		memresv_err(e, "which hold? (a key)");
+		return -EINVAL;
+	}
+	key = nla_data(info->attrs[MEMRESV_A_HOLD_KEY]);
+	mutex_lock(&memresv_lock);
+	hold = memresv_hold_find(key);
+	if (hold) {
+		memresv_hold_unlink(hold, MEMRESV_REASON_DELETED);
+		memresv_resv_verify();
+	}
+	mutex_unlock(&memresv_lock);
+	if (!hold) {
+		memresv_err(e, "no hold '%s'", key);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int nl_hold_get(struct genl_info *info, struct memresv_err *e)
+{
+	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_HOLD_KEY)) {
+		memresv_err(e, "which hold? (a key, or a dump)");
+		return -EINVAL;
+	}
+	return nl_reply_hold(info, nla_data(info->attrs[MEMRESV_A_HOLD_KEY]),
+			     MEMRESV_CMD_HOLD_GET, e);
+}
+
+/*
+ * Holds are few: one part.  A dump too large for it would say so
+ * (-EMSGSIZE) rather than end short.
+ */
+static int nl_hold_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
+	const struct memresv_hold *hold;
+	int err = 0;
+
+	if (ctx->done || !nl_sees_holds())
+		return 0;
+	mutex_lock(&memresv_lock);
+	for (hold = memresv_hold_first(); hold && !err;
+	     hold = memresv_hold_next(hold))
+		err = nl_fill_hold(skb, hold, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				   MEMRESV_CMD_HOLD_GET);
+	mutex_unlock(&memresv_lock);
+	ctx->done = true;
+	return err ?: skb->len;
+}
+
+/* The ancestors memresv protects, with the needs below them. */
+static int nl_prot_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
+	struct memresv_prot *prot;
+	void *hdr;
+	int err = 0;
+
+	if (ctx->done)
+		return 0;
+	mutex_lock(&memresv_lock);
+	for (prot = memresv_prot_from(ctx->next); prot;
+	     prot = memresv_prot_next(prot)) {
+		if (memresv_cgfs_path(prot->cg.cgrp, nl_path, sizeof(nl_path),
+				      true))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &memresv_family,
+				  NLM_F_MULTI, MEMRESV_CMD_PROT_GET);
+		err = hdr ? nl_put_prot(skb, prot, nl_path) : -EMSGSIZE;
+		if (err) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			ctx->next = prot->cg.id;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&memresv_lock);
+	if (err)
+		return skb->len ? skb->len : err;
+	ctx->done = true;
+	return skb->len;
+}
+
 static int nl_host_get(struct genl_info *info, struct memresv_err *e)
 {
 	return nl_reply_host(info, MEMRESV_CMD_HOST_GET);
@@ -667,6 +952,10 @@ static const struct nl_cmd nl_cmds[] = {
 	[MEMRESV_CMD_RESV_READY] = { nl_resv_ready, true },
 	[MEMRESV_CMD_HOST_GET] = { nl_host_get, false },
 	[MEMRESV_CMD_HOST_SET] = { nl_host_set, true },
+	[MEMRESV_CMD_RESV_REPORT] = { nl_resv_report, true },
+	[MEMRESV_CMD_HOLD_NEW] = { nl_hold_new, true },
+	[MEMRESV_CMD_HOLD_DEL] = { nl_hold_del, true },
+	[MEMRESV_CMD_HOLD_GET] = { nl_hold_get, false },
 };
 
 /*
@@ -714,6 +1003,22 @@ static const struct genl_ops nl_ops[] = {
 	NL_OP(MEMRESV_CMD_RESV_READY, nl_id_policy),
 	NL_OP(MEMRESV_CMD_HOST_GET, nl_empty_policy),
 	NL_OP(MEMRESV_CMD_HOST_SET, nl_host_set_policy),
+	NL_OP(MEMRESV_CMD_RESV_REPORT, nl_report_policy),
+	NL_OP(MEMRESV_CMD_HOLD_NEW, nl_hold_policy),
+	NL_OP(MEMRESV_CMD_HOLD_DEL, nl_hold_key_policy),
+	{
+		.cmd = MEMRESV_CMD_HOLD_GET,
+		.doit = nl_doit,
+		.dumpit = nl_hold_dump,
+		.policy = nl_hold_key_policy,
+		.maxattr = MEMRESV_A_MAX,
+	},
+	{
+		.cmd = MEMRESV_CMD_PROT_GET,
+		.dumpit = nl_prot_dump,
+		.policy = nl_empty_policy,
+		.maxattr = MEMRESV_A_MAX,
+	},
 };
 
 static const struct genl_multicast_group nl_mcgrps[] = {
@@ -736,55 +1041,65 @@ static struct genl_family memresv_family __ro_after_init = {
 	.parallel_ops = true,
 };
 
-/* What an admission-refused event says, in words and numbers. */
+/* An admission refused: what the start asked for and the figures. */
 static int nl_put_refusal(struct sk_buff *skb, const struct memresv_notice *ev)
 {
 	const struct memresv_host_figures *fig = ev->fig;
 	u64 free = fig->capacity > fig->assigned ?
 		   fig->capacity - fig->assigned : 0;
-	u64 tier = fig->paging_limit > fig->paging_used ?
-		   fig->paging_limit - fig->paging_used : 0;
-	struct memresv_err msg = {};
 
-	memresv_err(&msg, "startup %llu MiB does not fit: free %llu, reclaimable %llu, %s%llu MiB",
-		    ev->req->startup >> 20, free >> 20, fig->reclaimable >> 20,
-		    ev->req->paging_allowed ? "tier " : "no paging, tier ",
-		    tier >> 20);
-	if (nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(ev->cgrp)) ||
-	    nl_put_u64(skb, MEMRESV_A_STARTUP, ev->req->startup) ||
+	if (nl_put_u64(skb, MEMRESV_A_STARTUP, ev->req->startup) ||
 	    nl_put_u64(skb, MEMRESV_A_MINIMUM, ev->req->minimum) ||
 	    nl_put_u64(skb, MEMRESV_A_MAXIMUM, ev->req->maximum) ||
-	    nla_put_string(skb, MEMRESV_A_MESSAGE, msg.msg))
+	    nl_put_u64(skb, MEMRESV_A_HOST_CAPACITY, fig->capacity) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_GUARANTEED, fig->guaranteed) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_ASSIGNED, fig->assigned) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_FREE, free) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_RECLAIMABLE, fig->reclaimable) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_PAGING_LIMIT, fig->paging_limit) ||
+	    nl_put_u64(skb, MEMRESV_A_HOST_PAGING_USED, fig->paging_used) ||
+	    (ev->req->paging_allowed &&
+	     nla_put_flag(skb, MEMRESV_A_PAGING_ALLOWED)))
 		return -EMSGSIZE;
 	return 0;
 }
 
-/* What a warning event says; the ancestor's path is in nl_path. */
+/* The ancestor that caps a guarantee (ancestor's path in nl_path). */
 static int nl_put_warning(struct sk_buff *skb, const struct memresv_notice *ev)
 {
-	struct memresv_err msg = {};
-
-	memresv_err(&msg, "guarantee %llu MiB capped by memory.min %llu MiB of '%s'",
-		    ev->resv->guarantee >> 20, ev->ancestor_min >> 20, nl_path);
-	return nla_put_string(skb, MEMRESV_A_MESSAGE, msg.msg);
+	if (nla_put_string(skb, MEMRESV_A_ANCESTOR, nl_path) ||
+	    nl_put_u64(skb, MEMRESV_A_ANCESTOR_ID, cgroup_id(ev->ancestor)) ||
+	    nl_put_u64(skb, MEMRESV_A_ANCESTOR_MIN, ev->ancestor_min))
+		return -EMSGSIZE;
+	return 0;
 }
 
-/* The body of an event's message; memresv_lock held. */
-static int nl_put_event(struct sk_buff *skb, const struct memresv_notice *ev)
+static int nl_put_conflict(struct sk_buff *skb, const struct memresv_notice *ev)
+{
+	if (nla_put_u8(skb, MEMRESV_A_CONFLICT_FILE, ev->file) ||
+	    nl_put_u64(skb, MEMRESV_A_CONFLICT_FOUND, ev->found) ||
+	    nl_put_u64(skb, MEMRESV_A_CONFLICT_OURS, ev->ours))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* An event about a group: its reservation, or an admission refused. */
+static int nl_put_group_event(struct sk_buff *skb,
+			      const struct memresv_notice *ev)
 {
 	struct cgroup *cgrp = ev->resv ? ev->resv->cg.cgrp : ev->cgrp;
-	int err = 0;
+	int err;
 
-	if (!cgrp)
-		return nl_put_host(skb);
 	/* Listeners are host administrators: paths from the cgroup2 root. */
 	if (memresv_cgfs_path(cgrp, nl_path, sizeof(nl_path), false) ||
-	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path))
+	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path) ||
+	    nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)))
 		return -EMSGSIZE;
-	if (ev->resv)
-		err = nl_put_resv(skb, ev->resv);
+	err = ev->resv ? nl_put_resv(skb, ev->resv) : 0;
 	if (!err && ev->event == MEMRESV_EVENT_ADMISSION_REFUSED)
 		err = nl_put_refusal(skb, ev);
+	if (!err && ev->event == MEMRESV_EVENT_CONFLICT)
+		err = nl_put_conflict(skb, ev);
 	if (!err && ev->ancestor) {
 		err = memresv_cgfs_path(ev->ancestor, nl_path, sizeof(nl_path),
 					false);
@@ -792,6 +1107,28 @@ static int nl_put_event(struct sk_buff *skb, const struct memresv_notice *ev)
 			err = nl_put_warning(skb, ev);
 	}
 	return err;
+}
+
+/* The body of an event's message; memresv_lock held. */
+static int nl_put_event(struct sk_buff *skb, const struct memresv_notice *ev)
+{
+	int err;
+
+	if (ev->resv || ev->cgrp)
+		return nl_put_group_event(skb, ev);
+	if (ev->hold)
+		return nl_put_hold(skb, ev->hold);
+	if (ev->key) {
+		if (nla_put_string(skb, MEMRESV_A_HOLD_KEY, ev->key))
+			return -EMSGSIZE;
+		return nl_put_refusal(skb, ev);
+	}
+	if (ev->prot) {
+		err = memresv_cgfs_path(ev->prot->cg.cgrp, nl_path,
+					sizeof(nl_path), false);
+		return err ? err : nl_put_prot(skb, ev->prot, nl_path);
+	}
+	return nl_put_host(skb);
 }
 
 /* The monitor group's sink for every event of the core. */

@@ -14,6 +14,8 @@
 #include <linux/types.h>
 
 struct cgroup;
+struct memresv_hold;
+struct memresv_prot;
 struct memresv_resv;
 struct memresv_host_figures;
 struct memresv_request;
@@ -23,21 +25,33 @@ struct memresv_request;
  * @event: enum memresv_event
  * @reason: enum memresv_reason, or MEMRESV_REASON_NONE
  * @resv: the reservation it is about, or NULL
+ * @hold: the hold it is about, or NULL
+ * @prot: the ancestor whose protection it is about, or NULL
  * @cgrp: the group, for an event without a reservation (admission refused)
+ * @key: admission refused for a hold: its key
  * @fig: admission refused: the ledger figures the decision was taken on
  * @req: admission refused: what the start asked for
  * @ancestor: warning: the ancestor whose protection caps the guarantee
  * @ancestor_min: warning: that ancestor's memory.min
+ * @file: conflict: which file (enum memresv_file)
+ * @found: conflict: what it held
+ * @ours: conflict: what memresv had written, and writes back
  */
 struct memresv_notice {
 	u8 event;
 	u8 reason;
 	struct memresv_resv *resv;
+	struct memresv_hold *hold;
+	struct memresv_prot *prot;
 	struct cgroup *cgrp;
+	const char *key;
 	const struct memresv_host_figures *fig;
 	const struct memresv_request *req;
 	struct cgroup *ancestor;
 	u64 ancestor_min;
+	u8 file;
+	u64 found;
+	u64 ours;
 };
 
 typedef void (*memresv_notify_fn)(const struct memresv_notice *ev);

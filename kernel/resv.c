@@ -34,6 +34,7 @@
 #include <linux/mm.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 
@@ -41,14 +42,15 @@
 
 #include "cgfs.h"
 #include "err.h"
+#include "hold.h"
 #include "ledger.h"
 #include "notify.h"
 #include "policy.h"
+#include "prot.h"
 #include "resv.h"
 
 static struct rb_root resvs = RB_ROOT;
 static struct kmem_cache *resv_cache;
-struct workqueue_struct *memresv_wq;
 /* memresv_lock */
 static bool resv_stopped;
 
@@ -162,6 +164,7 @@ void memresv_resv_verify(void)
 		sums.paging_used += resv->grant;
 		sums.nr++;
 	}
+	memresv_hold_count(&sums);
 	memresv_ledger_verify(&sums);
 }
 
@@ -187,13 +190,58 @@ static void resv_unlock(struct memresv_resv *resv)
 	mutex_unlock(&resv->io_lock);
 }
 
+/* A balloon's backstop in memory.high: this much above the guest's size. */
+#define RESV_BACKSTOP_MARGIN	SZ_64M
+
+/**
+ * memresv_resv_guest_fresh() - is the guest's last report recent enough?
+ * @resv: the reservation; memresv_lock held
+ *
+ * A report is used for three periods, and at least three seconds; reports
+ * that stop arriving age out, and the group's own counters take over.
+ *
+ * Return: true when the guest's demand and balloon size are current.
+ */
+bool memresv_resv_guest_fresh(const struct memresv_resv *resv)
+{
+	unsigned long age = max(3 * msecs_to_jiffies(memresv_ledger_period_ms()),
+				3UL * HZ);
+
+	return resv->guest_at && time_before(jiffies, resv->guest_at + age);
+}
+
+/**
+ * memresv_resv_high() - what memory.high holds for a reservation
+ * @resv: the reservation; memresv_lock held
+ *
+ * The target, where the cgroup is the actuator.  Where the guest's balloon
+ * is (and the guest reports), a backstop: what the balloon leaves the
+ * guest, or the target if that is higher, plus a margin.  When the target
+ * falls, the balloon inflates first and the backstop follows the guest's
+ * size down; when it rises, the backstop rises with it and the balloon
+ * deflates into the room.
+ *
+ * Return: bytes, page aligned, at most the maximum.
+ */
+u64 memresv_resv_high(const struct memresv_resv *resv)
+{
+	u64 high;
+
+	if (resv->set.actuator != MEMRESV_ACTUATOR_BALLOON ||
+	    !resv->guest_fresh)
+		return resv->target;
+	high = max(resv->target, PAGE_ALIGN(resv->guest_size)) +
+	       RESV_BACKSTOP_MARGIN;
+	return min(high, resv->set.maximum);
+}
+
 /* What the files should hold now; memresv_lock held. */
 static void resv_limits(const struct memresv_resv *resv,
 			struct memresv_limits *lim)
 {
 	lockdep_assert_held(&memresv_lock);
 	lim->min = resv->guarantee;
-	lim->high = resv->target;
+	lim->high = memresv_resv_high(resv);
 	lim->max = resv->set.maximum;
 	lim->swap_max = resv->set.swap_max;
 	if (resv->state == MEMRESV_STATE_PAGING) {
@@ -299,6 +347,7 @@ static void resv_account(struct memresv_resv *resv, u64 guarantee,
 	struct memresv_ledger_entry new = { guarantee, target, grant };
 
 	memresv_ledger_account(&old, &new);
+	memresv_prot_move(resv->prot, resv->guarantee, guarantee);
 	resv->guarantee = guarantee;
 	resv->target = target;
 	resv->grant = grant;
@@ -448,10 +497,9 @@ static const char *resv_path(struct cgroup *cgrp, char *buf, size_t len)
 	return buf;
 }
 
-/* The settings as a whole: minimum <= startup <= maximum, swap. */
-static int resv_validate(const struct memresv_settings *set,
-			 const struct memresv_resv *resv,
-			 struct memresv_err *e)
+/* minimum <= startup <= maximum, for reservations and holds alike. */
+static int resv_check_sizes(const struct memresv_settings *set,
+			    struct memresv_err *e)
 {
 	if (set->minimum > set->startup) {
 		memresv_err_bad(e, MEMRESV_SET_STARTUP,
@@ -463,6 +511,18 @@ static int resv_validate(const struct memresv_settings *set,
 				"maximum is below startup");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* The settings as a whole: the sizes, and swap where there is none. */
+static int resv_validate(const struct memresv_settings *set,
+			 const struct memresv_resv *resv,
+			 struct memresv_err *e)
+{
+	int err = resv_check_sizes(set, e);
+
+	if (err)
+		return err;
 	if (set->swap_max && !resv->cg.have_swap) {
 		memresv_err_bad(e, MEMRESV_SET_SWAP_MAX,
 				"swap accounting is off: swap_max must be 0");
@@ -485,14 +545,27 @@ static void resv_figures(const struct memresv_resv *resv, bool counted,
 	fig->paging_used -= resv->grant;
 }
 
-static int resv_refused(struct memresv_resv *resv,
+/**
+ * struct resv_start - one start to admit, and who asks
+ * @req: what it asks for
+ * @cgrp: the group, for a reservation
+ * @key: the key, for a hold
+ */
+struct resv_start {
+	struct memresv_request req;
+	struct cgroup *cgrp;
+	const char *key;
+};
+
+static int resv_refused(const struct resv_start *start,
 			const struct memresv_host_figures *fig,
-			const struct memresv_request *req,
 			struct memresv_err *e)
 {
+	const struct memresv_request *req = &start->req;
 	struct memresv_notice ev = {
 		.event = MEMRESV_EVENT_ADMISSION_REFUSED,
-		.cgrp = resv->cg.cgrp,
+		.cgrp = start->cgrp,
+		.key = start->key,
 		.fig = fig,
 		.req = req,
 	};
@@ -510,6 +583,31 @@ static int resv_refused(struct memresv_resv *resv,
 }
 
 /*
+ * Decide on a start, with @fig the ledger without it, and make room for
+ * it in the others' targets (but @skip's); memresv_lock held.
+ */
+static int resv_decide(const struct resv_start *start,
+		       const struct memresv_host_figures *fig,
+		       struct memresv_resv *skip,
+		       struct memresv_admission *adm, struct memresv_err *e)
+{
+	u64 swap = (u64)get_nr_swap_pages() << PAGE_SHIFT;
+
+	lockdep_assert_held(&memresv_lock);
+	memresv_policy_admit(fig, &start->req, adm);
+	/* While overcommitted nothing more can be promised. */
+	if (adm->fit == MEMRESV_FIT_NONE ||
+	    fig->guaranteed + adm->physical > fig->capacity)
+		return resv_refused(start, fig, e);
+	if (adm->grant > swap) {
+		memresv_err(e, "paging needs %llu MiB of swap, the host has %llu MiB free",
+			    adm->grant >> 20, swap >> 20);
+		return -ENOMEM;
+	}
+	return resv_reclaim(adm->reclaim, skip);
+}
+
+/*
  * Admit @resv for a start (@counted: it is in the ledger already, a
  * restart); memresv_lock held.  On success the ledger carries its new
  * guarantee, target and grant.
@@ -517,30 +615,21 @@ static int resv_refused(struct memresv_resv *resv,
 static int resv_admit(struct memresv_resv *resv, bool paging_allowed,
 		      bool counted, struct memresv_err *e)
 {
+	struct resv_start start = {
+		.req = {
+			.startup = resv->set.startup,
+			.minimum = resv->set.minimum,
+			.maximum = resv->set.maximum,
+			.paging_allowed = paging_allowed,
+		},
+		.cgrp = resv->cg.cgrp,
+	};
 	struct memresv_host_figures fig;
 	struct memresv_admission adm;
-	struct memresv_request req = {
-		.startup = resv->set.startup,
-		.minimum = resv->set.minimum,
-		.maximum = resv->set.maximum,
-		.paging_allowed = paging_allowed,
-	};
-	u64 swap = (u64)get_nr_swap_pages() << PAGE_SHIFT;
 	int err;
 
-	lockdep_assert_held(&memresv_lock);
 	resv_figures(resv, counted, &fig);
-	memresv_policy_admit(&fig, &req, &adm);
-	/* While overcommitted nothing more can be promised. */
-	if (adm.fit == MEMRESV_FIT_NONE ||
-	    fig.guaranteed + adm.physical > fig.capacity)
-		return resv_refused(resv, &fig, &req, e);
-	if (adm.grant > swap) {
-		memresv_err(e, "paging needs %llu MiB of swap, the host has %llu MiB free",
-			    adm.grant >> 20, swap >> 20);
-		return -ENOMEM;
-	}
-	err = resv_reclaim(adm.reclaim, resv);
+	err = resv_decide(&start, &fig, resv, &adm, e);
 	if (err)
 		return err;
 	resv->state = adm.grant ? MEMRESV_STATE_PAGING : MEMRESV_STATE_STARTING;
@@ -549,11 +638,124 @@ static int resv_admit(struct memresv_resv *resv, bool paging_allowed,
 	return 0;
 }
 
+/* May a start with these settings use the swap tier? */
+static bool resv_may_page(const struct memresv_settings *set, bool force)
+{
+	return set->paging == MEMRESV_PAGING_ALWAYS ||
+	       (force && set->paging != MEMRESV_PAGING_NEVER);
+}
+
+/**
+ * memresv_resv_hold() - admit a start whose cgroup is not there yet
+ * @key: who holds it (libvirt: the domain's UUID)
+ * @set: the settings the reservation will have; sizes page aligned
+ * @force: this start may use the swap tier unless paging is "never"
+ * @timeout: seconds until the hold is given back unless a reservation
+ *	takes it (memresv_resv_new() with @key)
+ * @e: why not
+ *
+ * The same admission as a reservation's, counted in the ledger like a
+ * starting reservation, so that two starts that together do not fit
+ * cannot both be admitted.
+ *
+ * Return: 0, -EEXIST, -ENOMEM (does not fit), -ESHUTDOWN.
+ */
+int memresv_resv_hold(const char *key, const struct memresv_settings *set,
+		      bool force, u32 timeout, struct memresv_err *e)
+{
+	struct resv_start start = {
+		.req = {
+			.startup = set->startup,
+			.minimum = set->minimum,
+			.maximum = set->maximum,
+			.paging_allowed = resv_may_page(set, force),
+		},
+		.key = key,
+	};
+	struct memresv_host_figures fig;
+	struct memresv_admission adm;
+	struct memresv_hold *hold;
+	int err;
+
+	err = resv_check_sizes(set, e);
+	if (err)
+		return err;
+	hold = kzalloc(sizeof(*hold), GFP_KERNEL_ACCOUNT);
+	if (!hold)
+		return -ENOMEM;
+	mutex_lock(&memresv_lock);
+	err = -ESHUTDOWN;
+	if (resv_stopped) {
+		memresv_err(e, "memresv is being unloaded");
+		goto out;
+	}
+	err = -EEXIST;
+	if (memresv_hold_find(key)) {
+		memresv_err(e, "'%s' holds memory already", key);
+		goto out;
+	}
+	memresv_ledger_figures(&fig);
+	err = resv_decide(&start, &fig, NULL, &adm, e);
+	if (err)
+		goto out;
+	strscpy(hold->key, key, sizeof(hold->key));
+	hold->startup = set->startup;
+	hold->minimum = set->minimum;
+	hold->maximum = set->maximum;
+	hold->state = adm.grant ? MEMRESV_STATE_PAGING : MEMRESV_STATE_STARTING;
+	hold->guarantee = adm.physical;
+	hold->grant = adm.grant;
+	hold->timeout = timeout;
+	memresv_hold_link(hold);
+	hold = NULL;
+	memresv_resv_verify();
+out:
+	mutex_unlock(&memresv_lock);
+	kfree(hold);
+	return err;
+}
+
+/*
+ * Take over the admission of the hold @key; memresv_lock held.  The
+ * settings must ask for what was held.
+ */
+static int resv_bind(struct memresv_resv *resv, const char *key,
+		     struct memresv_err *e)
+{
+	struct memresv_hold *hold = memresv_hold_find(key);
+	u64 guarantee, grant;
+	u8 state;
+
+	lockdep_assert_held(&memresv_lock);
+	if (!hold) {
+		memresv_err(e, "no hold '%s' (given back at its timeout?)", key);
+		return -ENOENT;
+	}
+	if (hold->startup != resv->set.startup ||
+	    hold->minimum != resv->set.minimum ||
+	    hold->maximum != resv->set.maximum) {
+		memresv_err_bad(e, MEMRESV_SET_STARTUP,
+				"the hold is for %llu/%llu/%llu MiB",
+				hold->startup >> 20, hold->minimum >> 20,
+				hold->maximum >> 20);
+		return -EINVAL;
+	}
+	guarantee = hold->guarantee;
+	grant = hold->grant;
+	state = hold->state;
+	memresv_hold_unlink(hold, MEMRESV_REASON_BOUND);
+	resv->state = state;
+	resv->phase_start = jiffies;
+	resv_account(resv, guarantee, guarantee, grant);
+	return 0;
+}
+
 /*
  * memory.min protects a group only as far as each ancestor's protection
- * reaches: the kernel caps a child's effective protection by its parent's,
- * with or without memory_recursiveprot.  Warn when an ancestor below the
- * root has less memory.min than this guarantee.
+ * reaches.  memresv raises the ancestors it may write (prot.c) before this
+ * looks; warn when one below the root still has less memory.min than the
+ * guarantees below it (a systemd unit whose MemoryMin the agent has not
+ * raised yet, or a write that failed).
  */
 static void resv_check_protection(struct memresv_resv *resv,
 				  struct memresv_err *e)
@@ -563,27 +765,22 @@ static void resv_check_protection(struct memresv_resv *resv,
 		.resv = resv,
 	};
 	char path[MEMRESV_ERR_LEN];
-	struct cgroup *pos;
-	u64 guarantee;
+	struct memresv_prot *prot;
 
+	memresv_prot_sync();
 	mutex_lock(&memresv_lock);
-	guarantee = resv->guarantee;
-	mutex_unlock(&memresv_lock);
-	for (pos = cgroup_parent(resv->cg.cgrp); pos && cgroup_parent(pos);
-	     pos = cgroup_parent(pos)) {
-		ev.ancestor_min = memresv_cgfs_protection(pos);
-		if (ev.ancestor_min >= guarantee)
+	for (prot = resv->prot; prot && !resv->removed; prot = prot->parent) {
+		ev.ancestor_min = memresv_cgfs_protection(prot->cg.cgrp);
+		if (ev.ancestor_min >= prot->need)
 			continue;
 		memresv_err(e, "guarantee %llu MiB capped by memory.min %llu MiB of '%s'",
-			    guarantee >> 20, ev.ancestor_min >> 20,
-			    resv_path(pos, path, sizeof(path)));
-		ev.ancestor = pos;
-		mutex_lock(&memresv_lock);
-		if (!resv->removed)
-			memresv_notify(&ev);
-		mutex_unlock(&memresv_lock);
-		return;
+			    resv->guarantee >> 20, ev.ancestor_min >> 20,
+			    resv_path(prot->cg.cgrp, path, sizeof(path)));
+		ev.ancestor = prot->cg.cgrp;
+		memresv_notify(&ev);
+		break;
 	}
+	mutex_unlock(&memresv_lock);
 }
 
 /* Out of the table and the ledger; memresv_lock held. */
@@ -591,12 +788,49 @@ static void resv_unlink(struct memresv_resv *resv, u8 reason)
 {
 	lockdep_assert_held(&memresv_lock);
 	resv_account(resv, 0, 0, 0);
+	memresv_prot_put(resv->prot);
+	resv->prot = NULL;
 	rb_erase(&resv->node, &resvs);
 	resv->removed = true;
 	memresv_ledger_unlink();
 	if (reason != MEMRESV_REASON_NONE)
 		memresv_notify_resv(resv, MEMRESV_EVENT_REMOVED, reason);
 	memresv_resv_verify();
+}
+
+/* Drop a reservation that never joined the table. */
+static void resv_discard(struct memresv_resv *resv)
+{
+	mutex_lock(&memresv_lock);
+	memresv_prot_put(resv->prot);
+	resv->prot = NULL;
+	mutex_unlock(&memresv_lock);
+	memresv_resv_put(resv);
+}
+
+/*
+ * A systemd unit's own group has one writer, systemd, which re-applies
+ * the unit's memory settings whenever it re-applies the unit.  memresv
+ * refuses it and names what to reserve instead.
+ */
+static int resv_check_owner(struct cgroup *cgrp, struct memresv_err *e)
+{
+	char path[MEMRESV_ERR_LEN];
+	const char *unit;
+	int owner;
+
+	owner = memresv_cgfs_owner(cgrp);
+	if (owner < 0) {
+		memresv_err(e, "cannot read the cgroup's attributes: error %d",
+			    owner);
+		return owner;
+	}
+	if (owner != MEMRESV_OWNER_SYSTEMD)
+		return 0;
+	unit = strrchr(resv_path(cgrp, path, sizeof(path)), '/');
+	memresv_err(e, "systemd writes %s: reserve a group in a Delegate=yes subtree",
+		    unit ? unit + 1 : path);
+	return -EBUSY;
 }
 
 /* A new reservation of @cgrp, its files saved; nothing in the ledger. */
@@ -608,6 +842,9 @@ static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 	struct memresv_resv *resv;
 	int err;
 
+	err = resv_check_owner(cgrp, e);
+	if (err)
+		return ERR_PTR(err);
 	resv = kmem_cache_zalloc(resv_cache, GFP_KERNEL_ACCOUNT);
 	if (!resv)
 		return ERR_PTR(-ENOMEM);
@@ -626,21 +863,25 @@ static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 	resv->high_events = sample.high_events;
 	resv->usage = memresv_cgfs_usage(&resv->cg);
 	resv->grown_at = jiffies;
-	err = resv_validate(set, resv, e);
+	resv->prot = memresv_prot_get(cgrp, e);
+	err = IS_ERR(resv->prot) ? PTR_ERR(resv->prot) : 0;
+	if (err)
+		resv->prot = NULL;
+	else
+		err = resv_validate(set, resv, e);
 	if (err) {
-		memresv_resv_put(resv);
+		resv_discard(resv);
 		return ERR_PTR(err);
 	}
 	return resv;
 }
 
-/* Admit @resv and link it into the table; both locks held. */
+/* Admit @resv, or bind it to a hold, and link it; both locks held. */
 static int resv_insert(struct memresv_resv *resv, bool force,
-		       struct memresv_err *e)
+		       const char *hold, struct memresv_err *e)
 {
 	struct memresv_resv *other;
 	char path[MEMRESV_ERR_LEN];
-	bool paging;
 	int err;
 
 	lockdep_assert_held(&memresv_lock);
@@ -662,9 +903,11 @@ static int resv_insert(struct memresv_resv *resv, bool force,
 			    resv_path(other->cg.cgrp, path, sizeof(path)));
 		return -EBUSY;
 	}
-	paging = resv->set.paging == MEMRESV_PAGING_ALWAYS ||
-		 (force && resv->set.paging != MEMRESV_PAGING_NEVER);
-	err = resv_admit(resv, paging, false, e);
+	if (hold)
+		err = resv_bind(resv, hold, e);
+	else
+		err = resv_admit(resv, resv_may_page(&resv->set, force), false,
+				 e);
 	if (err)
 		return err;
 	rb_add(&resv->node, &resvs, resv_less);
@@ -706,13 +949,16 @@ static int resv_undo_new(struct memresv_resv *resv, int err,
  * @cgrp: the group
  * @set: validated settings, sizes page aligned
  * @force: this start may use the swap tier unless paging is "never"
+ * @hold: the key of a hold whose admission the reservation takes over
+ *	(memresv_resv_hold()), or NULL to be admitted now
  * @e: why not
  * @out: the new reservation, with a reference for the caller
  *
- * Return: 0 or a negative errno; on error nothing changed.
+ * Return: 0 or a negative errno; on error nothing changed, but a hold
+ * taken over is gone.
  */
 int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
-		     bool force, struct memresv_err *e,
+		     bool force, const char *hold, struct memresv_err *e,
 		     struct memresv_resv **out)
 {
 	struct memresv_resv *resv;
@@ -728,14 +974,16 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 
 	mutex_lock(&resv->io_lock);
 	mutex_lock(&memresv_lock);
-	err = resv_insert(resv, force, e);
+	err = resv_insert(resv, force, hold, e);
 	mutex_unlock(&memresv_lock);
-	if (!err) {
-		err = resv_apply(resv);
-		if (err)
-			err = resv_undo_new(resv, err, e);
-	}
 	if (err) {
+		mutex_unlock(&resv->io_lock);
+		resv_discard(resv);
+		return err;
+	}
+	err = resv_apply(resv);
+	if (err) {
+		err = resv_undo_new(resv, err, e);
 		mutex_unlock(&resv->io_lock);
 		memresv_resv_put(resv);
 		return err;
@@ -773,6 +1021,8 @@ static void resv_merge(const struct memresv_resv *resv,
 		set->window = upd->window;
 	if (mask & MEMRESV_SET_PAGING)
 		set->paging = upd->paging;
+	if (mask & MEMRESV_SET_ACTUATOR)
+		set->actuator = upd->actuator;
 }
 
 /*
@@ -1072,6 +1322,81 @@ int memresv_resv_ready(struct memresv_resv *resv, struct memresv_err *e)
 	return err;
 }
 
+/*
+ * Another writer's value in one of the group's files: say so, and write
+ * memresv's back (Documentation/admin-guide.rst: memresv is the one writer
+ * of a reserved group's memory.min, .high, .max and .swap.max).  A write
+ * of memresv's own holds io_lock: look only when nobody does.
+ * memresv_lock held; trylock takes io_lock out of order safely.
+ */
+static void resv_conflict(struct memresv_resv *resv)
+{
+	struct memresv_notice ev = {
+		.event = MEMRESV_EVENT_CONFLICT,
+		.resv = resv,
+	};
+
+	if (!mutex_trylock(&resv->io_lock))
+		return;
+	ev.file = memresv_cgfs_conflict(&resv->cg, &ev.found, &ev.ours);
+	if (ev.file)
+		memresv_cgfs_forget_value(&resv->cg, ev.file, ev.found);
+	mutex_unlock(&resv->io_lock);
+	if (!ev.file)
+		return;
+	resv->conflicts++;
+	memresv_notify(&ev);
+	memresv_resv_queue_apply(resv);
+}
+
+/* The guest's reports came or stopped: the backstop follows; memresv_lock. */
+static void resv_guest_age(struct memresv_resv *resv)
+{
+	bool fresh = memresv_resv_guest_fresh(resv);
+
+	if (fresh == resv->guest_fresh)
+		return;
+	resv->guest_fresh = fresh;
+	if (resv->set.actuator == MEMRESV_ACTUATOR_BALLOON)
+		memresv_resv_queue_apply(resv);
+}
+
+/**
+ * memresv_resv_report() - what the guest itself says (RESV_REPORT)
+ * @resv: the reservation
+ * @demand: what the guest needs, as its group counts it
+ * @size: what the balloon leaves the guest, as its group counts it, or 0
+ *	when the agent does not know
+ * @e: why not
+ *
+ * The balancer takes the guest's demand over its own estimate while the
+ * reports keep coming (memresv_resv_guest_fresh()); with the balloon as
+ * actuator, memory.high follows the guest's size as a backstop.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int memresv_resv_report(struct memresv_resv *resv, u64 demand, u64 size,
+			struct memresv_err *e)
+{
+	u64 high;
+
+	mutex_lock(&memresv_lock);
+	if (resv->removed) {
+		mutex_unlock(&memresv_lock);
+		memresv_err(e, "the reservation was removed");
+		return -ENOENT;
+	}
+	high = memresv_resv_high(resv);
+	resv->guest_demand = demand;
+	resv->guest_size = size;
+	resv->guest_at = jiffies;
+	resv->guest_fresh = true;
+	if (memresv_resv_high(resv) != high)
+		memresv_resv_queue_apply(resv);
+	mutex_unlock(&memresv_lock);
+	return 0;
+}
+
 /**
  * memresv_resv_tick_one() - a reservation's part of the tick
  * @resv: a reservation in the table; memresv_lock held
@@ -1079,7 +1404,7 @@ int memresv_resv_ready(struct memresv_resv *resv, struct memresv_err *e)
  * A group whose cgroup was removed, or whose memory controller was
  * disabled, loses its reservation (cgroup-gone); start-up ends at
  * startup_window, paging at paging_max, whichever first; limits that could
- * not be written are tried again.
+ * not be written are tried again, and another writer's values replaced.
  *
  * Return: true when @resv is running (and still in the table): the
  * balancer samples it.
@@ -1097,6 +1422,9 @@ bool memresv_resv_tick_one(struct memresv_resv *resv)
 	}
 	if (READ_ONCE(resv->retry))
 		memresv_resv_queue_apply(resv);
+	else
+		resv_conflict(resv);
+	resv_guest_age(resv);
 	if (resv->state == MEMRESV_STATE_RUNNING)
 		return true;
 	if (memresv_resv_phase_left_ms(resv))
@@ -1117,15 +1445,7 @@ bool memresv_resv_tick_one(struct memresv_resv *resv)
 int memresv_resv_init(void)
 {
 	resv_cache = KMEM_CACHE(memresv_resv, SLAB_ACCOUNT);
-	if (!resv_cache)
-		return -ENOMEM;
-	/* Writes block in reclaim: unbound, and usable under memory pressure. */
-	memresv_wq = alloc_workqueue("memresv", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!memresv_wq) {
-		kmem_cache_destroy(resv_cache);
-		return -ENOMEM;
-	}
-	return 0;
+	return resv_cache ? 0 : -ENOMEM;
 }
 
 /* Take the first reservation left in the table; NULL once it is empty. */
@@ -1134,7 +1454,6 @@ static struct memresv_resv *resv_first(void)
 	struct memresv_resv *resv;
 
 	mutex_lock(&memresv_lock);
-	resv_stopped = true;
 	resv = memresv_resv_from(0);
 	if (resv)
 		kref_get(&resv->ref);
@@ -1155,6 +1474,10 @@ void memresv_resv_stop(void)
 	struct memresv_resv *resv;
 	int err;
 
+	mutex_lock(&memresv_lock);
+	resv_stopped = true;
+	mutex_unlock(&memresv_lock);
+	memresv_hold_stop();
 	while ((resv = resv_first())) {
 		if (resv_lock(resv, NULL))
 			goto next;
@@ -1174,12 +1497,12 @@ next:
 /**
  * memresv_resv_exit() - after the family and the tick are gone
  *
- * Destroying the workqueue drains any apply_work still queued; it finds
- * its reservation removed and writes nothing.
+ * Any apply_work still queued drains first; it finds its reservation
+ * removed and writes nothing.
  */
 void memresv_resv_exit(void)
 {
-	destroy_workqueue(memresv_wq);
+	flush_workqueue(memresv_wq);
 	WARN_ON_ONCE(!RB_EMPTY_ROOT(&resvs));
 	kmem_cache_destroy(resv_cache);
 }

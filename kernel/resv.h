@@ -15,6 +15,7 @@
 
 struct cgroup;
 struct memresv_err;
+struct memresv_prot;
 
 #define MEMRESV_SET_STARTUP	BIT(0)
 #define MEMRESV_SET_MINIMUM	BIT(1)
@@ -24,6 +25,7 @@ struct memresv_err;
 #define MEMRESV_SET_SWAP_MAX	BIT(5)
 #define MEMRESV_SET_WINDOW	BIT(6)
 #define MEMRESV_SET_PAGING	BIT(7)
+#define MEMRESV_SET_ACTUATOR	BIT(8)
 
 /**
  * struct memresv_settings - what an administrator sets on a reservation
@@ -35,6 +37,7 @@ struct memresv_err;
  * @weight: share under contention
  * @window: longest start-up phase, seconds
  * @paging: enum memresv_paging
+ * @actuator: enum memresv_actuator
  */
 struct memresv_settings {
 	u64 startup;
@@ -45,6 +48,7 @@ struct memresv_settings {
 	u32 weight;
 	u32 window;
 	u8 paging;
+	u8 actuator;
 };
 
 /**
@@ -54,6 +58,7 @@ struct memresv_settings {
  * @status: enum memresv_status (memresv_lock)
  * @removed: out of the table; files restored or gone (memresv_lock)
  * @retry: the last write of the limits failed; the tick tries again
+ * @guest_fresh: the guest's last report is recent enough to use (tick)
  * @pressure: PSI memory pressure at the last balancer pass, percent
  * @node: in the table, by @id (memresv_lock)
  * @id: cgroup id, the key of the table
@@ -70,6 +75,12 @@ struct memresv_settings {
  * @stat_usage: memory.current when memory.stat was last read
  * @stat_time: jiffies when memory.stat was last read
  * @phase_start: jiffies when the start-up phase began (memresv_lock)
+ * @guest_demand: what the guest last reported it needs (memresv_lock)
+ * @guest_size: what the balloon last left the guest (memresv_lock)
+ * @guest_at: jiffies of that report, 0 for none (memresv_lock)
+ * @conflicts: files found changed by another writer (memresv_lock)
+ * @prot: the entry of the group's parent for protection up to the root,
+ *	or NULL below the root (memresv_lock)
  * @io_lock: serialises file I/O and whole changes of this reservation;
  *	taken before memresv_lock, never inside it
  * @cg: the group and its files; cg.cgrp and cg.memcg never change, the
@@ -82,6 +93,7 @@ struct memresv_resv {
 	u8 status;
 	bool removed;
 	bool retry;
+	bool guest_fresh;
 	u8 pressure;
 	struct rb_node node;
 	u64 id;
@@ -97,13 +109,16 @@ struct memresv_resv {
 	u64 stat_usage;
 	unsigned long stat_time;
 	unsigned long phase_start;
+	u64 guest_demand;
+	u64 guest_size;
+	unsigned long guest_at;
+	u32 conflicts;
+	struct memresv_prot *prot;
 	/* serialises writes to this group's files */
 	struct mutex io_lock;
 	struct memresv_cgfs_group cg;
 	struct work_struct apply_work;
 };
-
-extern struct workqueue_struct *memresv_wq;
 
 int memresv_resv_init(void);
 void memresv_resv_stop(void);
@@ -116,8 +131,14 @@ struct memresv_resv *memresv_resv_get(struct cgroup *cgrp,
 void memresv_resv_put(struct memresv_resv *resv);
 
 int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
-		     bool force, struct memresv_err *e,
+		     bool force, const char *hold, struct memresv_err *e,
 		     struct memresv_resv **out);
+int memresv_resv_hold(const char *key, const struct memresv_settings *set,
+		      bool force, u32 timeout, struct memresv_err *e);
+int memresv_resv_report(struct memresv_resv *resv, u64 demand, u64 size,
+			struct memresv_err *e);
+bool memresv_resv_guest_fresh(const struct memresv_resv *resv);
+u64 memresv_resv_high(const struct memresv_resv *resv);
 int memresv_resv_set(struct memresv_resv *resv,
 		     const struct memresv_settings *upd, u32 mask,
 		     struct memresv_err *e);

@@ -35,6 +35,10 @@
 #define MEMRESV_PAGING_MAX_MAX		86400
 #define MEMRESV_PAGING_MAX_DEFAULT	600
 #define MEMRESV_STARS_MAX		5000		/* milli-stars */
+#define MEMRESV_HOLD_KEY_LEN		64		/* with its NUL */
+#define MEMRESV_HOLD_TIMEOUT_MIN	1		/* seconds */
+#define MEMRESV_HOLD_TIMEOUT_MAX	3600
+#define MEMRESV_HOLD_TIMEOUT_DEFAULT	120
 
 enum memresv_cmd {
 	MEMRESV_CMD_UNSPEC,
@@ -47,6 +51,13 @@ enum memresv_cmd {
 	MEMRESV_CMD_HOST_GET,		/* the host ledger */
 	MEMRESV_CMD_HOST_SET,		/* reserve, period, paging settings */
 	MEMRESV_CMD_EVENT,		/* notification on the monitor group */
+	MEMRESV_CMD_RESV_REPORT,	/* the guest's own view, from the agent */
+	MEMRESV_CMD_HOLD_NEW,		/* admit a start before its cgroup is
+					 * there; RESV_NEW with the key binds it
+					 */
+	MEMRESV_CMD_HOLD_DEL,		/* give a hold back */
+	MEMRESV_CMD_HOLD_GET,		/* one (do) or all (dump) */
+	MEMRESV_CMD_PROT_GET,		/* dump: ancestors' protection */
 
 	__MEMRESV_CMD_MAX,
 	MEMRESV_CMD_MAX = __MEMRESV_CMD_MAX - 1
@@ -81,10 +92,22 @@ enum memresv_event {
 	MEMRESV_EVENT_PAGING_END,
 	MEMRESV_EVENT_ADMISSION_REFUSED,
 	MEMRESV_EVENT_HOST_CHANGED,
-	MEMRESV_EVENT_WARNING,		/* MEMRESV_A_MESSAGE says what */
+	MEMRESV_EVENT_WARNING,		/* an ancestor's memory.min caps the
+					 * guarantee (MEMRESV_A_ANCESTOR*)
+					 */
 	MEMRESV_EVENT_OVERCOMMIT,	/* the host entered or left the
 					 * overcommitted state: its RAM shrank
 					 * below what is guaranteed
+					 */
+	MEMRESV_EVENT_CONFLICT,		/* another writer changed a file of a
+					 * reserved group (MEMRESV_A_CONFLICT_*)
+					 */
+	MEMRESV_EVENT_HOLD_ADDED,
+	MEMRESV_EVENT_HOLD_REMOVED,	/* reason: bound, expired, deleted,
+					 * unload
+					 */
+	MEMRESV_EVENT_PROTECTION,	/* what an ancestor owned by systemd
+					 * needs as memory.min changed
 					 */
 };
 
@@ -97,6 +120,41 @@ enum memresv_reason {
 	MEMRESV_REASON_WINDOW,		/* ended: startup_window elapsed */
 	MEMRESV_REASON_PAGING_MAX,	/* paging ended: paging_max elapsed */
 	MEMRESV_REASON_RESTART,		/* ended: restart re-entered start-up */
+	MEMRESV_REASON_BOUND,		/* hold removed: a reservation took it */
+	MEMRESV_REASON_EXPIRED,		/* hold removed: its timeout passed */
+};
+
+/* What moves a reservation's memory: its cgroup, or a guest's balloon. */
+enum memresv_actuator {
+	MEMRESV_ACTUATOR_CGROUP,	/* memory.high is the target */
+	MEMRESV_ACTUATOR_BALLOON,	/* the agent moves the guest's balloon;
+					 * memory.high is a backstop above it
+					 */
+
+	__MEMRESV_ACTUATOR_CNT,
+	MEMRESV_ACTUATOR_MAX_VAL = __MEMRESV_ACTUATOR_CNT - 1
+};
+
+/* Where a reservation's demand estimate comes from. */
+enum memresv_source {
+	MEMRESV_SOURCE_CGROUP,		/* the group's counters and pressure */
+	MEMRESV_SOURCE_GUEST,		/* the guest's own reports */
+};
+
+/* Who writes an ancestor's memory.min for the guarantees below it. */
+enum memresv_owner {
+	MEMRESV_OWNER_MEMRESV = 1,	/* memresv writes the file */
+	MEMRESV_OWNER_SYSTEMD,		/* a systemd unit: its MemoryMin= is
+					 * raised through systemd (the agent)
+					 */
+};
+
+/* A memory.* file memresv owns in a reserved group. */
+enum memresv_file {
+	MEMRESV_FILE_MIN = 1,
+	MEMRESV_FILE_HIGH,
+	MEMRESV_FILE_MAX,
+	MEMRESV_FILE_SWAP_MAX,
 };
 
 enum memresv_fit {
@@ -162,12 +220,52 @@ enum memresv_attr {
 	/* notifications */
 	MEMRESV_A_EVENT,		/* u8 enum memresv_event */
 	MEMRESV_A_REASON,		/* u8 enum memresv_reason */
-	MEMRESV_A_MESSAGE,		/* string */
 
 	/* host ledger, continued */
 	MEMRESV_A_HOST_OVERCOMMITTED,	/* u8: guaranteed > a capacity that
 					 * shrank; admissions are refused
 					 */
+	MEMRESV_A_HOST_HOLDS,		/* u32: holds waiting for a cgroup */
+
+	/* admission refused: the host figures above, and */
+	MEMRESV_A_PAGING_ALLOWED,	/* flag: the start could use the tier */
+
+	/* warning: the ancestor that caps a guarantee */
+	MEMRESV_A_ANCESTOR,		/* string: its path */
+	MEMRESV_A_ANCESTOR_ID,		/* u64: its cgroup id */
+	MEMRESV_A_ANCESTOR_MIN,		/* u64 bytes: its memory.min */
+
+	/* conflicts: another writer changed a reserved group's file */
+	MEMRESV_A_CONFLICT_FILE,	/* u8 enum memresv_file */
+	MEMRESV_A_CONFLICT_FOUND,	/* u64 bytes (U64_MAX: "max") */
+	MEMRESV_A_CONFLICT_OURS,	/* u64 bytes memresv wrote back */
+	MEMRESV_A_CONFLICTS,		/* u32: conflicts found so far */
+
+	/* holds */
+	MEMRESV_A_HOLD_KEY,		/* string: who holds it (libvirt: the
+					 * domain's UUID)
+					 */
+	MEMRESV_A_HOLD_TIMEOUT,		/* u32 seconds until it is given back */
+	MEMRESV_A_HOLD_LEFT_MS,		/* u64 */
+
+	/* the guest (RESV_REPORT, RESV_SET, replies) */
+	MEMRESV_A_ACTUATOR,		/* u8 enum memresv_actuator */
+	MEMRESV_A_GUEST_DEMAND,		/* u64 bytes the guest needs, as its
+					 * group counts them (overhead in)
+					 */
+	MEMRESV_A_GUEST_SIZE,		/* u64 bytes the balloon leaves the
+					 * guest, as its group counts them
+					 */
+	MEMRESV_A_DEMAND_SOURCE,	/* u8 enum memresv_source */
+	MEMRESV_A_HIGH,			/* u64 bytes memresv keeps in
+					 * memory.high (the target, or the
+					 * balloon's backstop)
+					 */
+
+	/* ancestors' protection (PROT_GET, protection events) */
+	MEMRESV_A_PROT_NEED,		/* u64: sum of the guarantees below */
+	MEMRESV_A_PROT_OWNER,		/* u8 enum memresv_owner */
+	MEMRESV_A_PROT_MIN,		/* u64: its memory.min now */
 
 	__MEMRESV_A_MAX,
 	MEMRESV_A_MAX = __MEMRESV_A_MAX - 1
