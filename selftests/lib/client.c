@@ -30,7 +30,7 @@ struct mr_ctx {
  * @nlh: the message
  * @tb: its attributes, indexed by MEMRESV_A_*
  * @a: filled; only its numbers are cleared first, not its strings' room
- * @strings: copy the cgroup path and the message too
+ * @strings: copy the strings too (cgroup, ancestor, hold key)
  */
 void mr_attrs_take(const struct nlmsghdr *nlh, struct nlattr **tb,
 		   struct mr_attrs *a, bool strings)
@@ -41,7 +41,8 @@ void mr_attrs_take(const struct nlmsghdr *nlh, struct nlattr **tb,
 	memset(a->has, 0, sizeof(a->has));
 	memset(a->val, 0, sizeof(a->val));
 	a->cgroup[0] = '\0';
-	a->message[0] = '\0';
+	a->ancestor[0] = '\0';
+	a->hold[0] = '\0';
 	a->cmd = g->cmd;
 	a->flags = nlh->nlmsg_flags;
 	for (i = 1; i <= MEMRESV_A_MAX; i++) {
@@ -51,10 +52,14 @@ void mr_attrs_take(const struct nlmsghdr *nlh, struct nlattr **tb,
 		if (i == MEMRESV_A_CGROUP && strings)
 			snprintf(a->cgroup, sizeof(a->cgroup), "%s",
 				 nla_get_string(tb[i]));
-		else if (i == MEMRESV_A_MESSAGE && strings)
-			snprintf(a->message, sizeof(a->message), "%s",
+		else if (i == MEMRESV_A_ANCESTOR && strings)
+			snprintf(a->ancestor, sizeof(a->ancestor), "%s",
 				 nla_get_string(tb[i]));
-		else if (i != MEMRESV_A_CGROUP && i != MEMRESV_A_MESSAGE)
+		else if (i == MEMRESV_A_HOLD_KEY && strings)
+			snprintf(a->hold, sizeof(a->hold), "%s",
+				 nla_get_string(tb[i]));
+		else if (i != MEMRESV_A_CGROUP && i != MEMRESV_A_ANCESTOR &&
+			 i != MEMRESV_A_HOLD_KEY)
 			a->val[i] = mrnl_u64(tb[i]);
 	}
 }

@@ -19,7 +19,8 @@ struct mr_attrs {
 	bool has[MEMRESV_A_MAX + 1];
 	uint64_t val[MEMRESV_A_MAX + 1];
 	char cgroup[4096];
-	char message[512];
+	char ancestor[4096];
+	char hold[MEMRESV_HOLD_KEY_LEN];
 	uint8_t cmd;
 	uint16_t flags;
 };

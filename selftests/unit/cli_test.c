@@ -524,9 +524,11 @@ TEST(json_resv_names)
 	obj = resv_to_json(&r);
 	ASSERT_NE(NULL, obj);
 	json_keys(obj, keys, sizeof(keys));
-	EXPECT_STREQ("buffer,cgroup,current,demand,guarantee,id,maximum,"
-		     "minimum,paging,paging_grant,startup,startup_window,"
-		     "state,status,swap_current,swap_max,target,weight", keys);
+	EXPECT_STREQ("actuator,buffer,cgroup,conflicts,current,demand,"
+		     "demand_source,guarantee,guest_demand,guest_size,high,id,"
+		     "maximum,minimum,paging,paging_grant,startup,"
+		     "startup_window,state,status,swap_current,swap_max,"
+		     "target,weight", keys);
 	EXPECT_STREQ("starting(paging)",
 		     json_object_get_string(json_object_object_get(obj, "state")));
 	EXPECT_STREQ("restart",
@@ -579,9 +581,9 @@ TEST(json_host_round_trip)
 	obj = host_to_json(&h);
 	ASSERT_NE(NULL, obj);
 	json_keys(obj, keys, sizeof(keys));
-	EXPECT_STREQ("assigned,capacity,free,guaranteed,paging_limit,"
-		     "paging_max,paging_used,period_ms,reclaimable,reservations,"
-		     "reserve,total", keys);
+	EXPECT_STREQ("assigned,capacity,free,guaranteed,holds,overcommitted,"
+		     "paging_limit,paging_max,paging_used,period_ms,reclaimable,"
+		     "reservations,reserve,total", keys);
 	text = json_object_to_json_string(obj);
 	parsed = json_parse_text(text, strlen(text), err, sizeof(err));
 	ASSERT_NE(NULL, parsed) TH_LOG("%s", err);
@@ -641,9 +643,9 @@ TEST(json_place_and_event)
 	full_host(&ev.host);
 	obj = event_to_json(&ev);
 	json_keys(obj, keys, sizeof(keys));
-	EXPECT_STREQ("assigned,capacity,event,free,guaranteed,paging_limit,"
-		     "paging_max,paging_used,period_ms,reclaimable,reservations,"
-		     "reserve,total", keys);
+	EXPECT_STREQ("assigned,capacity,event,free,guaranteed,holds,"
+		     "overcommitted,paging_limit,paging_max,paging_used,"
+		     "period_ms,reclaimable,reservations,reserve,total", keys);
 	json_object_put(obj);
 
 	memset(&ev, 0, sizeof(ev));

@@ -242,3 +242,87 @@ void table_free(struct table *t)
 	t->cells = NULL;
 	t->nrows = 0;
 }
+
+/* A limit as its file shows it: "max" or a size. */
+static char *format_limit(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes == UINT64_MAX) {
+		snprintf(buf, len, "max");
+		return buf;
+	}
+	return format_size(bytes, buf, len);
+}
+
+static void explain_refusal(const struct event_info *ev, char *buf,
+			    size_t len)
+{
+	const struct host_info *h = &ev->host;
+	char st[SIZE_STR_LEN], fr[SIZE_STR_LEN], re[SIZE_STR_LEN];
+	char tier[SIZE_STR_LEN];
+	uint64_t left = h->paging_limit > h->paging_used ?
+			h->paging_limit - h->paging_used : 0;
+
+	snprintf(buf, len, "startup %s does not fit: free %s, reclaimable %s, %s%s",
+		 format_size(ev->resv.startup, st, sizeof(st)),
+		 format_size(h->free, fr, sizeof(fr)),
+		 format_size(h->reclaimable, re, sizeof(re)),
+		 ev->detail.paging_allowed ? "swap tier left " :
+					     "no paging (swap tier left ",
+		 format_size(left, tier, sizeof(tier)));
+	if (!ev->detail.paging_allowed && strlen(buf) + 2 < len)
+		strcat(buf, ")");
+}
+
+/**
+ * event_explain() - what an event means, for people
+ * @ev: the event, its numbers parsed
+ * @buf: where the sentence goes; empty when there is nothing to add
+ * @len: size of @buf
+ *
+ * The kernel sends numbers; the sentences are the tool's.
+ */
+void event_explain(const struct event_info *ev, char *buf, size_t len)
+{
+	const struct event_detail *d = &ev->detail;
+	char a[SIZE_STR_LEN], b[SIZE_STR_LEN];
+	const char *name;
+
+	buf[0] = '\0';
+	switch (ev->event) {
+	case MEMRESV_EVENT_ADMISSION_REFUSED:
+		explain_refusal(ev, buf, len);
+		break;
+	case MEMRESV_EVENT_WARNING:
+		snprintf(buf, len, "guarantee %s capped by memory.min %s of '%s'",
+			 format_size(ev->resv.guarantee, a, sizeof(a)),
+			 format_limit(d->ancestor_min, b, sizeof(b)),
+			 d->ancestor);
+		break;
+	case MEMRESV_EVENT_CONFLICT:
+		name = name_of(NAMES_FILE, d->file);
+		snprintf(buf, len, "%s held %s, set by another writer; memresv wrote %s back",
+			 name ? name : "a memory file",
+			 format_limit(d->found, a, sizeof(a)),
+			 format_limit(d->ours, b, sizeof(b)));
+		break;
+	case MEMRESV_EVENT_PROTECTION:
+		name = name_of(NAMES_OWNER, d->prot_owner);
+		snprintf(buf, len, "the guarantees below need memory.min %s; it has %s (written by %s)",
+			 format_size(d->prot_need, a, sizeof(a)),
+			 format_limit(d->prot_min, b, sizeof(b)),
+			 name ? name : "?");
+		break;
+	case MEMRESV_EVENT_OVERCOMMIT:
+		if (ev->host.overcommitted)
+			snprintf(buf, len, "overcommitted: %s guaranteed, capacity %s",
+				 format_size(ev->host.guaranteed, a, sizeof(a)),
+				 format_size(ev->host.capacity, b, sizeof(b)));
+		else
+			snprintf(buf, len, "no longer overcommitted");
+		break;
+	case MEMRESV_EVENT_HOLD_ADDED:
+	case MEMRESV_EVENT_HOLD_REMOVED:
+		snprintf(buf, len, "hold %s", d->hold_key);
+		break;
+	}
+}

@@ -19,6 +19,7 @@ char *format_field(const void *obj, const struct field *f, char *buf,
 		   size_t len);
 void print_fields(FILE *out, const void *obj, const struct field *fields,
 		  size_t n);
+void event_explain(const struct event_info *ev, char *buf, size_t len);
 
 /**
  * struct table - rows of text printed in aligned columns

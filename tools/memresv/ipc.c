@@ -19,6 +19,7 @@
 #include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 
+#include "format.h"
 #include "ipc.h"
 
 #ifndef SOL_NETLINK
@@ -590,6 +591,35 @@ int ipc_host_set(const struct host_info *in, struct host_info *out)
 	return ipc_transact(msg, &rep);
 }
 
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a && nla_len(a) >= (int)sizeof(uint64_t) ? nla_get_u64(a) : 0;
+}
+
+static uint8_t get_u8(struct nlattr *a)
+{
+	return a && nla_len(a) >= (int)sizeof(uint8_t) ? nla_get_u8(a) : 0;
+}
+
+/* What events carry besides a reservation or the host. */
+static void get_detail(struct nlattr **tb, struct event_detail *d)
+{
+	d->paging_allowed = tb[MEMRESV_A_PAGING_ALLOWED];
+	if (tb[MEMRESV_A_ANCESTOR])
+		nla_strlcpy(d->ancestor, tb[MEMRESV_A_ANCESTOR],
+			    sizeof(d->ancestor));
+	d->ancestor_min = get_u64(tb[MEMRESV_A_ANCESTOR_MIN]);
+	d->file = get_u8(tb[MEMRESV_A_CONFLICT_FILE]);
+	d->found = get_u64(tb[MEMRESV_A_CONFLICT_FOUND]);
+	d->ours = get_u64(tb[MEMRESV_A_CONFLICT_OURS]);
+	if (tb[MEMRESV_A_HOLD_KEY])
+		nla_strlcpy(d->hold_key, tb[MEMRESV_A_HOLD_KEY],
+			    sizeof(d->hold_key));
+	d->prot_need = get_u64(tb[MEMRESV_A_PROT_NEED]);
+	d->prot_owner = get_u8(tb[MEMRESV_A_PROT_OWNER]);
+	d->prot_min = get_u64(tb[MEMRESV_A_PROT_MIN]);
+}
+
 struct monitor_ctx {
 	ipc_event_fn fn;
 	void *arg;
@@ -616,13 +646,12 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	ev->event = nla_get_u8(tb[MEMRESV_A_EVENT]);
 	if (tb[MEMRESV_A_REASON])
 		ev->reason = nla_get_u8(tb[MEMRESV_A_REASON]);
-	if (tb[MEMRESV_A_MESSAGE])
-		nla_strlcpy(ev->message, tb[MEMRESV_A_MESSAGE],
-			    sizeof(ev->message));
 	get_fields(tb, &ev->resv, resv_fields, resv_nfields);
 	get_fields(tb, &ev->host, host_fields, host_nfields);
+	get_detail(tb, &ev->detail);
 	ev->has_resv = ev->resv.set != 0;
 	ev->has_host = !ev->has_resv && ev->host.set != 0;
+	event_explain(ev, ev->message, sizeof(ev->message));
 	ret = m->fn(ev, m->arg);
 	free(ev);
 	if (ret) {

@@ -131,6 +131,39 @@ json_object *place_to_json(const struct place_result *p)
 	return j;
 }
 
+/* The numbers of a conflict, a warning, a hold or a protection event. */
+static int detail_to_json(json_object *j, const struct event_info *e)
+{
+	const struct event_detail *d = &e->detail;
+	const char *name;
+
+	switch (e->event) {
+	case MEMRESV_EVENT_ADMISSION_REFUSED:
+		return json_add(j, "paging_allowed",
+				json_object_new_boolean(d->paging_allowed));
+	case MEMRESV_EVENT_WARNING:
+		return json_add(j, "ancestor",
+				json_object_new_string(d->ancestor)) ||
+		       json_add(j, "ancestor_min",
+				json_object_new_uint64(d->ancestor_min));
+	case MEMRESV_EVENT_CONFLICT:
+		name = name_of(NAMES_FILE, d->file);
+		return json_add(j, "file", json_object_new_string(name ?: "?")) ||
+		       json_add(j, "found", json_object_new_uint64(d->found)) ||
+		       json_add(j, "ours", json_object_new_uint64(d->ours));
+	case MEMRESV_EVENT_PROTECTION:
+		name = name_of(NAMES_OWNER, d->prot_owner);
+		return json_add(j, "need", json_object_new_uint64(d->prot_need)) ||
+		       json_add(j, "owner", json_object_new_string(name ?: "?")) ||
+		       json_add(j, "min", json_object_new_uint64(d->prot_min));
+	case MEMRESV_EVENT_HOLD_ADDED:
+	case MEMRESV_EVENT_HOLD_REMOVED:
+		return json_add(j, "hold", json_object_new_string(d->hold_key));
+	default:
+		return 0;
+	}
+}
+
 /**
  * event_to_json() - a notification as one JSON object
  * @e: the event
@@ -157,6 +190,8 @@ json_object *event_to_json(const struct event_info *e)
 		goto fail;
 	if (e->message[0] &&
 	    json_add(j, "message", json_object_new_string(e->message)))
+		goto fail;
+	if (detail_to_json(j, e))
 		goto fail;
 	if (e->has_resv)
 		body = resv_to_json(&e->resv);

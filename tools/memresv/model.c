@@ -76,6 +76,18 @@ const struct field resv_fields[] = {
 	   FIELD_SIZE, swap_current, 0, UINT64_MAX, NULL),
 	RF("paging_grant", MEMRESV_A_PAGING_GRANT, RESV_PAGING_GRANT,
 	   FIELD_SIZE, paging_grant, 0, UINT64_MAX, NULL),
+	RF("actuator", MEMRESV_A_ACTUATOR, RESV_ACTUATOR, FIELD_ACTUATOR,
+	   actuator, 0, MEMRESV_ACTUATOR_MAX_VAL, NULL),
+	RF("demand_source", MEMRESV_A_DEMAND_SOURCE, RESV_DEMAND_SOURCE,
+	   FIELD_SOURCE, demand_source, 0, MEMRESV_SOURCE_GUEST, NULL),
+	RF("high", MEMRESV_A_HIGH, RESV_HIGH, FIELD_SIZE, high, 0, UINT64_MAX,
+	   NULL),
+	RF("conflicts", MEMRESV_A_CONFLICTS, RESV_CONFLICTS, FIELD_U32,
+	   conflicts, 0, UINT32_MAX, NULL),
+	RF("guest_demand", MEMRESV_A_GUEST_DEMAND, RESV_GUEST_DEMAND,
+	   FIELD_SIZE, guest_demand, 0, UINT64_MAX, NULL),
+	RF("guest_size", MEMRESV_A_GUEST_SIZE, RESV_GUEST_SIZE, FIELD_SIZE,
+	   guest_size, 0, UINT64_MAX, NULL),
 	/* Not part of the JSON contract; shown to humans only. */
 	RF(NULL, MEMRESV_A_PHASE_LEFT_MS, RESV_PHASE_LEFT_MS, FIELD_U64,
 	   phase_left_ms, 0, UINT64_MAX, "ms"),
@@ -111,6 +123,10 @@ const struct field host_fields[] = {
 	   paging_max, MEMRESV_PAGING_MAX_MIN, MEMRESV_PAGING_MAX_MAX, "s"),
 	HF("reservations", MEMRESV_A_HOST_RESERVATIONS, HOST_RESERVATIONS,
 	   FIELD_U32, reservations, 0, UINT32_MAX, NULL),
+	HF("overcommitted", MEMRESV_A_HOST_OVERCOMMITTED, HOST_OVERCOMMITTED,
+	   FIELD_U32, overcommitted, 0, 1, NULL),
+	HF("holds", MEMRESV_A_HOST_HOLDS, HOST_HOLDS, FIELD_U32, holds, 0,
+	   UINT32_MAX, NULL),
 };
 const size_t host_nfields = ARRAY_SIZE(host_fields);
 
@@ -233,6 +249,11 @@ static const char * const event_names[] = {
 	[MEMRESV_EVENT_ADMISSION_REFUSED] = "admission-refused",
 	[MEMRESV_EVENT_HOST_CHANGED] = "host-changed",
 	[MEMRESV_EVENT_WARNING] = "warning",
+	[MEMRESV_EVENT_OVERCOMMIT] = "overcommit",
+	[MEMRESV_EVENT_CONFLICT] = "conflict",
+	[MEMRESV_EVENT_HOLD_ADDED] = "hold-added",
+	[MEMRESV_EVENT_HOLD_REMOVED] = "hold-removed",
+	[MEMRESV_EVENT_PROTECTION] = "protection",
 };
 
 static const char * const reason_names[] = {
@@ -243,6 +264,30 @@ static const char * const reason_names[] = {
 	[MEMRESV_REASON_WINDOW] = "window",
 	[MEMRESV_REASON_PAGING_MAX] = "paging-max",
 	[MEMRESV_REASON_RESTART] = "restart",
+	[MEMRESV_REASON_BOUND] = "bound",
+	[MEMRESV_REASON_EXPIRED] = "expired",
+};
+
+static const char * const actuator_names[] = {
+	[MEMRESV_ACTUATOR_CGROUP] = "cgroup",
+	[MEMRESV_ACTUATOR_BALLOON] = "balloon",
+};
+
+static const char * const source_names[] = {
+	[MEMRESV_SOURCE_CGROUP] = "cgroup",
+	[MEMRESV_SOURCE_GUEST] = "guest",
+};
+
+static const char * const file_names[] = {
+	[MEMRESV_FILE_MIN] = "memory.min",
+	[MEMRESV_FILE_HIGH] = "memory.high",
+	[MEMRESV_FILE_MAX] = "memory.max",
+	[MEMRESV_FILE_SWAP_MAX] = "memory.swap.max",
+};
+
+static const char * const owner_names[] = {
+	[MEMRESV_OWNER_MEMRESV] = "memresv",
+	[MEMRESV_OWNER_SYSTEMD] = "systemd",
 };
 
 static const char * const fit_names[] = {
@@ -268,6 +313,10 @@ static const struct {
 	[NAMES_REASON] = { reason_names, ARRAY_SIZE(reason_names) },
 	[NAMES_FIT] = { fit_names, ARRAY_SIZE(fit_names) },
 	[NAMES_POLICY] = { policy_names, ARRAY_SIZE(policy_names) },
+	[NAMES_ACTUATOR] = { actuator_names, ARRAY_SIZE(actuator_names) },
+	[NAMES_SOURCE] = { source_names, ARRAY_SIZE(source_names) },
+	[NAMES_FILE] = { file_names, ARRAY_SIZE(file_names) },
+	[NAMES_OWNER] = { owner_names, ARRAY_SIZE(owner_names) },
 };
 
 /**
@@ -317,6 +366,10 @@ int field_names(const struct field *f)
 		return NAMES_STATE;
 	case FIELD_STATUS:
 		return NAMES_STATUS;
+	case FIELD_ACTUATOR:
+		return NAMES_ACTUATOR;
+	case FIELD_SOURCE:
+		return NAMES_SOURCE;
 	default:
 		return -1;
 	}

@@ -43,6 +43,12 @@ enum resv_bit {
 	RESV_SWAP_CURRENT,
 	RESV_PAGING_GRANT,
 	RESV_PHASE_LEFT_MS,
+	RESV_ACTUATOR,
+	RESV_DEMAND_SOURCE,
+	RESV_HIGH,
+	RESV_CONFLICTS,
+	RESV_GUEST_DEMAND,
+	RESV_GUEST_SIZE,
 	RESV_NBITS
 };
 
@@ -78,6 +84,12 @@ enum resv_bit {
  * @swap_current: memory.swap.current, bytes
  * @paging_grant: swap tier held, bytes
  * @phase_left_ms: time left in the start-up or paging phase
+ * @actuator: enum memresv_actuator
+ * @demand_source: enum memresv_source
+ * @high: what memory.high holds (the target, or a balloon's backstop)
+ * @conflicts: files another writer changed, so far
+ * @guest_demand: what the guest last reported it needs, bytes
+ * @guest_size: what its balloon last left it, bytes
  */
 struct resv_info {
 	uint32_t set;
@@ -100,6 +112,12 @@ struct resv_info {
 	uint64_t swap_current;
 	uint64_t paging_grant;
 	uint64_t phase_left_ms;
+	uint8_t actuator;
+	uint8_t demand_source;
+	uint64_t high;
+	uint32_t conflicts;
+	uint64_t guest_demand;
+	uint64_t guest_size;
 };
 
 /* Bits of struct host_info.set */
@@ -116,6 +134,8 @@ enum host_bit {
 	HOST_PAGING_MAX,
 	HOST_RESERVATIONS,
 	HOST_RECLAIMABLE,
+	HOST_OVERCOMMITTED,
+	HOST_HOLDS,
 	HOST_NBITS
 };
 
@@ -142,6 +162,8 @@ enum host_bit {
  * @paging_max: longest paging phase, seconds
  * @reservations: number of reservations
  * @reclaimable: sum of (target - guarantee), bytes
+ * @overcommitted: 1 while guarantees exceed a capacity that shrank
+ * @holds: admissions waiting for their cgroup
  */
 struct host_info {
 	uint32_t set;
@@ -157,6 +179,8 @@ struct host_info {
 	uint32_t paging_max;
 	uint32_t reservations;
 	uint64_t reclaimable;
+	uint8_t overcommitted;
+	uint32_t holds;
 };
 
 /**
@@ -190,14 +214,42 @@ struct place_result {
 };
 
 /**
+ * struct event_detail - what some events carry besides a reservation
+ * @paging_allowed: admission-refused: the start could use the swap tier
+ * @ancestor: warning: the ancestor whose memory.min caps the guarantee
+ * @ancestor_min: warning: its memory.min, bytes
+ * @file: conflict: enum memresv_file
+ * @found: conflict: what another writer left in the file, bytes
+ * @ours: conflict: what memresv wrote back, bytes
+ * @hold_key: hold events, and admission refused for a hold
+ * @prot_need: protection: what the guarantees below the group add up to
+ * @prot_owner: protection: enum memresv_owner
+ * @prot_min: protection: the group's memory.min now
+ */
+struct event_detail {
+	bool paging_allowed;
+	char ancestor[CGROUP_PATH_MAX];
+	uint64_t ancestor_min;
+	uint8_t file;
+	uint64_t found;
+	uint64_t ours;
+	char hold_key[MEMRESV_HOLD_KEY_LEN];
+	uint64_t prot_need;
+	uint8_t prot_owner;
+	uint64_t prot_min;
+};
+
+/**
  * struct event_info - one notification from the monitor group
  * @event: enum memresv_event
  * @reason: enum memresv_reason, MEMRESV_REASON_NONE when there is none
- * @message: warning or refusal text, empty when there is none
+ * @message: the event explained for people, empty when there is nothing
+ *	to add (event_explain())
  * @has_resv: @resv holds the reservation the event is about
  * @has_host: @host holds the ledger (host-changed)
  * @resv: the reservation
  * @host: the ledger
+ * @detail: the rest
  */
 struct event_info {
 	uint8_t event;
@@ -207,6 +259,7 @@ struct event_info {
 	bool has_host;
 	struct resv_info resv;
 	struct host_info host;
+	struct event_detail detail;
 };
 
 /**
@@ -228,6 +281,8 @@ enum field_type {
 	FIELD_PAGING,		/* u8, enum memresv_paging, by name */
 	FIELD_STATE,		/* u8, enum memresv_state, by name */
 	FIELD_STATUS,		/* u8, enum memresv_status, by name */
+	FIELD_ACTUATOR,		/* u8, enum memresv_actuator, by name */
+	FIELD_SOURCE,		/* u8, enum memresv_source, by name */
 	FIELD_STRING,		/* char[] */
 };
 
@@ -284,6 +339,10 @@ enum name_set {
 	NAMES_REASON,
 	NAMES_FIT,
 	NAMES_POLICY,
+	NAMES_ACTUATOR,
+	NAMES_SOURCE,
+	NAMES_FILE,
+	NAMES_OWNER,
 };
 
 const char *name_of(enum name_set set, unsigned int val);
