@@ -3,8 +3,10 @@
  * memresv: the generic netlink family "memresv" (uapi/linux/memresv.h,
  * Documentation/netlink/memresv.yaml).
  *
- * Validation lives in the per-op policies; handlers check only what a
- * policy cannot express (relations between fields, the live ledger).  Every
+ * The policies, the operations and the family are generated from the spec
+ * (nl-gen.h, "make nlgen"); this file is the logic they name.  Validation
+ * lives in the per-op policies; handlers check only what a policy cannot
+ * express (relations between fields, the live ledger).  Every
  * refusal carries an extended-ACK message, written by the layer that
  * decided (struct memresv_err).  Changes need CAP_SYS_ADMIN in the initial
  * user namespace: writing another group's memory.min or memory.max is
@@ -29,20 +31,14 @@
 #include <linux/memresv.h>
 
 #include "cgfs.h"
-#include "compat.h"
 #include "err.h"
 #include "host.h"
 #include "ledger.h"
 #include "netlink.h"
+#include "nl-gen.h"
 #include "notify.h"
 #include "policy.h"
 #include "resv.h"
-
-enum nl_groups {
-	NLGRP_MONITOR,
-};
-
-static struct genl_family memresv_family;
 
 /* Paths for fills and events, which run under memresv_lock. */
 static char nl_path[PATH_MAX];
@@ -51,80 +47,6 @@ static char nl_path[PATH_MAX];
 #define NL_RESV_SIZE	(GENL_HDRLEN + nla_total_size(PATH_MAX) + \
 			 nla_total_size(MEMRESV_ERR_LEN) + \
 			 32 * nla_total_size_64bit(sizeof(u64)))
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_size_range = {
-	.min = 1, .max = MEMRESV_SIZE_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_size0_range = {
-	.min = 0, .max = MEMRESV_SIZE_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_buffer_range = {
-	.min = MEMRESV_BUFFER_MIN, .max = MEMRESV_BUFFER_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_weight_range = {
-	.min = 0, .max = MEMRESV_WEIGHT_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_window_range = {
-	.min = MEMRESV_WINDOW_MIN, .max = MEMRESV_WINDOW_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_period_range = {
-	.min = MEMRESV_PERIOD_MIN, .max = MEMRESV_PERIOD_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_paging_max_range = {
-	.min = MEMRESV_PAGING_MAX_MIN, .max = MEMRESV_PAGING_MAX_MAX,
-};
-
-#define NL_CGROUP_POLICY						\
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 }, \
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 }
-
-#define NL_SIZES_POLICY							\
-	[MEMRESV_A_STARTUP] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
-	[MEMRESV_A_MINIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
-	[MEMRESV_A_MAXIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range)
-
-/* RESV_NEW and RESV_SET: the group and its settings. */
-static const struct nla_policy nl_resv_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-	NL_SIZES_POLICY,
-	[MEMRESV_A_BUFFER] = NLA_POLICY_FULL_RANGE(NLA_U32, &nl_buffer_range),
-	[MEMRESV_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nl_weight_range),
-	[MEMRESV_A_SWAP_MAX] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_STARTUP_WINDOW] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_window_range),
-	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
-	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
-};
-
-/* RESV_DEL, RESV_GET, RESV_READY: the group alone. */
-static const struct nla_policy nl_id_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-};
-
-static const struct nla_policy nl_restart_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
-};
-
-static const struct nla_policy nl_host_set_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_HOST_RESERVE] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_HOST_PAGING_LIMIT] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_HOST_PERIOD_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_period_range),
-	[MEMRESV_A_HOST_PAGING_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_paging_max_range),
-};
-
-static const struct nla_policy nl_empty_policy[MEMRESV_A_MAX + 1] = {
-};
 
 /* The attribute of each settings bit, to point at the culprit. */
 static const u16 nl_set_attr[] = {
@@ -346,7 +268,7 @@ static int nl_fill_resv(struct sk_buff *skb, struct memresv_resv *resv,
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &memresv_family, flags, cmd);
+	hdr = genlmsg_put(skb, portid, seq, &nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb)
@@ -390,7 +312,7 @@ static int nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
 	void *hdr;
 
 	lockdep_assert_held(&memresv_lock);
-	hdr = genlmsg_put(skb, portid, seq, &memresv_family, 0, cmd);
+	hdr = genlmsg_put(skb, portid, seq, &nl_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nl_put_host(skb) ||
@@ -579,7 +501,7 @@ static int nl_resv_dump_start(struct netlink_callback *cb)
  * Parts are flagged NLM_F_DUMP_INTR when reservations came or went in
  * between; reservations outside the reader's cgroup namespace are left out.
  */
-static int nl_resv_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int nl_resv_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
 	struct memresv_resv *resv;
@@ -648,30 +570,10 @@ static int nl_host_set(struct genl_info *info, struct memresv_err *e)
 	return nl_reply_host(info, MEMRESV_CMD_HOST_SET);
 }
 
-/**
- * struct nl_cmd - what the family does with a command
- * @doit: the handler; a refusal says why in its struct memresv_err
- * @change: changes reservations or the host: needs CAP_SYS_ADMIN
- */
-struct nl_cmd {
-	int (*doit)(struct genl_info *info, struct memresv_err *e);
-	bool change;
-};
-
-static const struct nl_cmd nl_cmds[] = {
-	[MEMRESV_CMD_RESV_NEW] = { nl_resv_new, true },
-	[MEMRESV_CMD_RESV_SET] = { nl_resv_set, true },
-	[MEMRESV_CMD_RESV_DEL] = { nl_resv_del, true },
-	[MEMRESV_CMD_RESV_GET] = { nl_resv_get, false },
-	[MEMRESV_CMD_RESV_RESTART] = { nl_resv_restart, true },
-	[MEMRESV_CMD_RESV_READY] = { nl_resv_ready, true },
-	[MEMRESV_CMD_HOST_GET] = { nl_host_get, false },
-	[MEMRESV_CMD_HOST_SET] = { nl_host_set, true },
-};
-
 /*
- * Every command goes through here: the privilege check, the handler, and
- * the reason of a refusal (or the warning of a success) into the ACK.
+ * Every command goes through here: the privilege check (admin-perm in the
+ * spec, .change in nl_cmds), the handler, and the reason of a refusal (or
+ * the warning of a success) into the ACK.
  */
 static int nl_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -689,52 +591,6 @@ static int nl_doit(struct sk_buff *skb, struct genl_info *info)
 		nl_bad_setting(info, e.bad);
 	return nl_answer(skb, info, err, &e);
 }
-
-#define NL_OP(c, p)					\
-	{						\
-		.cmd = (c),				\
-		.doit = nl_doit,			\
-		.policy = (p),				\
-		.maxattr = MEMRESV_A_MAX,		\
-	}
-
-static const struct genl_ops nl_ops[] = {
-	NL_OP(MEMRESV_CMD_RESV_NEW, nl_resv_policy),
-	NL_OP(MEMRESV_CMD_RESV_SET, nl_resv_policy),
-	NL_OP(MEMRESV_CMD_RESV_DEL, nl_id_policy),
-	{
-		.cmd = MEMRESV_CMD_RESV_GET,
-		.doit = nl_doit,
-		.start = nl_resv_dump_start,
-		.dumpit = nl_resv_dump,
-		.policy = nl_id_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
-	NL_OP(MEMRESV_CMD_RESV_RESTART, nl_restart_policy),
-	NL_OP(MEMRESV_CMD_RESV_READY, nl_id_policy),
-	NL_OP(MEMRESV_CMD_HOST_GET, nl_empty_policy),
-	NL_OP(MEMRESV_CMD_HOST_SET, nl_host_set_policy),
-};
-
-static const struct genl_multicast_group nl_mcgrps[] = {
-	[NLGRP_MONITOR] = {
-		.name = MEMRESV_MCGRP_MONITOR,
-		.flags = GENL_MCAST_CAP_SYS_ADMIN,
-	},
-};
-
-static struct genl_family memresv_family __ro_after_init = {
-	.name = MEMRESV_GENL_NAME,
-	.version = MEMRESV_GENL_VERSION,
-	.maxattr = MEMRESV_A_MAX,
-	.module = THIS_MODULE,
-	.ops = nl_ops,
-	.n_ops = ARRAY_SIZE(nl_ops),
-	.mcgrps = nl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(nl_mcgrps),
-	/* Handlers block in reclaim: do not serialise every family on them. */
-	.parallel_ops = true,
-};
 
 /* What an admission-refused event says, in words and numbers. */
 static int nl_put_refusal(struct sk_buff *skb, const struct memresv_notice *ev)
@@ -801,12 +657,12 @@ static void nl_event(const struct memresv_notice *ev)
 	void *hdr;
 
 	lockdep_assert_held(&memresv_lock);
-	if (!genl_has_listeners(&memresv_family, &init_net, NLGRP_MONITOR))
+	if (!genl_has_listeners(&nl_family, &init_net, NLGRP_MONITOR))
 		return;
 	skb = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &memresv_family, 0, MEMRESV_CMD_EVENT);
+	hdr = genlmsg_put(skb, 0, 0, &nl_family, 0, MEMRESV_CMD_EVENT);
 	if (!hdr ||
 	    nla_put_u8(skb, MEMRESV_A_EVENT, ev->event) ||
 	    (ev->reason && nla_put_u8(skb, MEMRESV_A_REASON, ev->reason)) ||
@@ -815,7 +671,7 @@ static void nl_event(const struct memresv_notice *ev)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&memresv_family, skb, 0, NLGRP_MONITOR, GFP_KERNEL);
+	genlmsg_multicast(&nl_family, skb, 0, NLGRP_MONITOR, GFP_KERNEL);
 }
 
 /**
@@ -827,7 +683,7 @@ int memresv_nl_init(void)
 {
 	int err;
 
-	err = genl_register_family(&memresv_family);
+	err = genl_register_family(&nl_family);
 	if (!err)
 		memresv_notify_set(nl_event);
 	return err;
@@ -841,5 +697,5 @@ int memresv_nl_init(void)
 void memresv_nl_exit(void)
 {
 	memresv_notify_set(NULL);
-	genl_unregister_family(&memresv_family);
+	genl_unregister_family(&nl_family);
 }
