@@ -27,8 +27,8 @@ How the spec reads here (Documentation/netlink.rst has the long form):
   - the do handler of command resv-new is nl_resv_new(info, e), its dump
     nl_resv_new_dump(skb, cb), and a dump's "pre" names its start callback.
   - checks name constants of the spec, C names the header defines (an
-    enum's max), the kernel's limits (u32-max) or, for lengths, a kernel
-    define with an optional " - 1" (PATH_MAX - 1).
+    enum's max) or the kernel's limits (u32-max); lengths name a constant
+    of the spec or a kernel define, with an optional " - 1" (PATH_MAX - 1).
 """
 
 import argparse
@@ -107,7 +107,9 @@ def _list_of(check):
     return lambda v: isinstance(v, list) and all(check(x) for x in v)
 
 
-LEN_OR_DEFINE = re.compile(r'^[0-9A-Za-z_]+( - 1)?$')
+# Lengths may name a constant of the spec in its own spelling, as limits
+# may in newer versions of the schema.
+LEN_OR_DEFINE = re.compile(r'^[0-9A-Za-z_-]+( - 1)?$')
 LEN_OR_LIMIT = re.compile(r'^[0-9A-Za-z_-]+$')
 
 
@@ -436,6 +438,18 @@ class Family:
             return self.cnames[c_upper(value)], c_upper(value)
         raise SpecError(f'{where}: limit {value} names no constant')
 
+    def length(self, value):
+        """The C text of a length: a number, a constant of the spec or a
+        kernel define, with an optional " - 1"."""
+        if _int(value):
+            return str(value)
+        name, minus = (value[:-4], ' - 1') if value.endswith(' - 1') \
+            else (value, '')
+        for spelling in (name, name.replace('_', '-')):
+            if spelling in self.consts:
+                return self.consts[spelling][0] + minus
+        return name + minus
+
     def _check_checks(self, a, where):
         checks = a.get('checks', {})
         if not checks:
@@ -680,7 +694,8 @@ def policy_entry(fam, a, ranges):
     where = f'attribute {a["name"]}'
     if a['type'] == 'string':
         if 'max-len' in checks:
-            return f'{{ .type = {nla}, .len = {checks["max-len"]} }}'
+            length = fam.length(checks['max-len'])
+            return f'{{ .type = {nla}, .len = {length} }}'
         return f'{{ .type = {nla} }}'
     if a['type'] not in INT_TYPES or not checks:
         return f'{{ .type = {nla} }}'
@@ -731,7 +746,8 @@ def render_policies(fam):
             a = fam.attrs[attr]
             entry = policy_entry(fam, a, ranges)
             line = f'\t[{a["cname"]}] = {entry},'
-            if cwidth(line) > 80:
+            # checkpatch wants an initialiser's brace on the line of its =.
+            if cwidth(line) > 80 and not entry.startswith('{'):
                 line = f'\t[{a["cname"]}] =\n\t\t{entry},'
             body.append(line)
         body += ['};', '']
