@@ -35,7 +35,6 @@ import argparse
 import os
 import re
 import sys
-import textwrap
 
 try:
     import yaml
