@@ -63,7 +63,7 @@ lint() {
 		cat "$log/sparse"
 		echo "not ok 2 sparse"
 	fi
-	lint_one 3 "generated netlink files match the spec" \
+	lint_one 3 "netlink spec valid, generated files match it" \
 		make -s -C "$src" nlgen-check
 	lint_one 4 "layers: no call up, no cycle" \
 		make -s -C "$src" layers KERNEL=6.1
