@@ -6,6 +6,7 @@
 #   make check           unit tests, then the VM suite on 6.1, 6.12 and debug
 #   make demo            boot the VM and show memresv at work
 #   make install         module (KDIR defaults to the running kernel) + tool
+#   make nlgen           regenerate the netlink contract from its spec
 #
 # Kernel builds go through Kbuild; this file only drives them.
 
@@ -55,7 +56,7 @@ MODDIR		:= $(BUILD)/mod/$(MODTAG)
 MOD_SRCS	:= Kbuild $(wildcard kernel/*.[ch]) uapi/linux/memresv.h
 
 .PHONY: all module tool deps clean check unit vmcheck demo install \
-	checkpatch sparse kernels
+	checkpatch sparse kernels nlgen
 
 all: module tool
 
@@ -71,6 +72,11 @@ $(MODDIR)/memresv.ko: $(MOD_SRCS)
 	@rsync -a --delete --include='*/' --include='*.[ch]' --include=Kbuild \
 		--exclude='*' Kbuild kernel uapi $(MODDIR)/
 	$(MAKE) -C $(KDIR) M=$(MODDIR) W=1 modules
+
+# uapi/linux/memresv.h and kernel/nl-gen.h come from the netlink spec
+# (Documentation/netlink.rst); make check fails when they are out of date.
+nlgen:
+	@python3 $(SRC)/scripts/nlgen.py
 
 kernels:
 	@for k in $(KERNELS); do $(KERNELS_SH) prepare $$k || exit 1; done

@@ -133,6 +133,7 @@ static bool bal_stat_due(const struct memresv_resv *resv)
 	u64 move = max_t(u64, BAL_STAT_MOVE, resv->stat_usage / 32);
 	u64 usage = resv->usage;
 
+	lockdep_assert_held(&memresv_lock);
 	if (!usage)
 		return false;
 	return usage > resv->stat_usage + move ||
@@ -153,6 +154,7 @@ static bool bal_sample(struct memresv_resv *resv, unsigned long period,
 	struct memresv_sample s;
 	bool pressed, held;
 
+	lockdep_assert_held(&memresv_lock);
 	if (resv->guest_fresh) {
 		/* The guest knows better: what it uses, not its cache. */
 		demand = resv->guest_demand;
@@ -190,6 +192,7 @@ static int bal_reserve(size_t n)
 	struct memresv_resv **resvs;
 	size_t size;
 
+	lockdep_assert_held(&memresv_lock);
 	if (n <= bal.size)
 		return 0;
 	size = max_t(size_t, n + n / 2, 64);

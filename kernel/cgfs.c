@@ -643,8 +643,8 @@ int memresv_cgfs_owner(struct cgroup *cgrp)
 
 /**
  * memresv_cgfs_conflict() - did someone else write one of @g's files?
- * @g: the group; its owner's io_lock is held, so no write of memresv's own
- *	is under way
+ * @g: the group; its owner serialises this with its own writes, so
+ *	none of memresv's is under way
  * @found: the value the file holds now
  * @ours: the value memresv wrote there
  *
@@ -677,7 +677,7 @@ int memresv_cgfs_conflict(struct memresv_cgfs_group *g, u64 *found, u64 *ours)
 
 /**
  * memresv_cgfs_forget_value() - make the next apply write a file again
- * @g: the group (its owner's io_lock held)
+ * @g: the group, serialised by its owner
  * @file: enum memresv_file
  * @found: what the file holds now
  */

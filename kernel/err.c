@@ -2,6 +2,8 @@
 /*
  * memresv: saying why a request was refused (err.h).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 
 #include "err.h"

@@ -3,8 +3,10 @@
  * memresv: the generic netlink family "memresv" (uapi/linux/memresv.h,
  * Documentation/netlink/memresv.yaml).
  *
- * Validation lives in the per-op policies; handlers check only what a
- * policy cannot express (relations between fields, the live ledger).  Every
+ * The policies, the operations and the family are generated from the spec
+ * (nl-gen.h, "make nlgen"); this file is the logic they name.  Validation
+ * lives in the per-op policies; handlers check only what a policy cannot
+ * express (relations between fields, the live ledger).  Every
  * refusal carries an extended-ACK message, written by the layer that
  * decided (struct memresv_err).  Changes need CAP_SYS_ADMIN in the initial
  * user namespace: writing another group's memory.min or memory.max is
@@ -19,6 +21,7 @@
 #include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
@@ -29,22 +32,16 @@
 #include <linux/memresv.h>
 
 #include "cgfs.h"
-#include "compat.h"
 #include "err.h"
 #include "hold.h"
 #include "host.h"
 #include "ledger.h"
 #include "netlink.h"
+#include "nl-gen.h"
 #include "notify.h"
 #include "policy.h"
 #include "prot.h"
 #include "resv.h"
-
-enum nl_groups {
-	NLGRP_MONITOR,
-};
-
-static struct genl_family memresv_family;
 
 /* Paths for fills and events, which run under memresv_lock. */
 static char nl_path[PATH_MAX];
@@ -53,108 +50,6 @@ static char nl_path[PATH_MAX];
 #define NL_RESV_SIZE	(GENL_HDRLEN + nla_total_size(PATH_MAX) + \
 			 nla_total_size(MEMRESV_ERR_LEN) + \
 			 32 * nla_total_size_64bit(sizeof(u64)))
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_size_range = {
-	.min = 1, .max = MEMRESV_SIZE_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_size0_range = {
-	.min = 0, .max = MEMRESV_SIZE_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_buffer_range = {
-	.min = MEMRESV_BUFFER_MIN, .max = MEMRESV_BUFFER_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_weight_range = {
-	.min = 0, .max = MEMRESV_WEIGHT_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_window_range = {
-	.min = MEMRESV_WINDOW_MIN, .max = MEMRESV_WINDOW_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_period_range = {
-	.min = MEMRESV_PERIOD_MIN, .max = MEMRESV_PERIOD_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_paging_max_range = {
-	.min = MEMRESV_PAGING_MAX_MIN, .max = MEMRESV_PAGING_MAX_MAX,
-};
-
-static MEMRESV_NL_RANGE_CONST struct netlink_range_validation nl_hold_timeout_range = {
-	.min = MEMRESV_HOLD_TIMEOUT_MIN, .max = MEMRESV_HOLD_TIMEOUT_MAX,
-};
-
-#define NL_CGROUP_POLICY						\
-	[MEMRESV_A_CGROUP] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 }, \
-	[MEMRESV_A_CGROUP_ID] = { .type = NLA_U64 }
-
-#define NL_HOLD_KEY_POLICY						\
-	{ .type = NLA_NUL_STRING, .len = MEMRESV_HOLD_KEY_LEN - 1 }
-
-#define NL_SIZES_POLICY							\
-	[MEMRESV_A_STARTUP] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
-	[MEMRESV_A_MINIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range), \
-	[MEMRESV_A_MAXIMUM] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size_range)
-
-/* RESV_NEW and RESV_SET: the group and its settings. */
-static const struct nla_policy nl_resv_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-	NL_SIZES_POLICY,
-	[MEMRESV_A_BUFFER] = NLA_POLICY_FULL_RANGE(NLA_U32, &nl_buffer_range),
-	[MEMRESV_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nl_weight_range),
-	[MEMRESV_A_SWAP_MAX] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_STARTUP_WINDOW] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_window_range),
-	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
-	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
-	[MEMRESV_A_ACTUATOR] = NLA_POLICY_MAX(NLA_U8, MEMRESV_ACTUATOR_MAX_VAL),
-	[MEMRESV_A_HOLD_KEY] = NL_HOLD_KEY_POLICY,
-};
-
-/* RESV_DEL, RESV_GET, RESV_READY: the group alone. */
-static const struct nla_policy nl_id_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-};
-
-static const struct nla_policy nl_restart_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
-};
-
-static const struct nla_policy nl_report_policy[MEMRESV_A_MAX + 1] = {
-	NL_CGROUP_POLICY,
-	[MEMRESV_A_GUEST_DEMAND] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_GUEST_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-};
-
-static const struct nla_policy nl_hold_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_HOLD_KEY] = NL_HOLD_KEY_POLICY,
-	NL_SIZES_POLICY,
-	[MEMRESV_A_PAGING] = NLA_POLICY_MAX(NLA_U8, MEMRESV_PAGING_MAX_VAL),
-	[MEMRESV_A_FORCE] = { .type = NLA_FLAG },
-	[MEMRESV_A_HOLD_TIMEOUT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_hold_timeout_range),
-};
-
-static const struct nla_policy nl_hold_key_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_HOLD_KEY] = NL_HOLD_KEY_POLICY,
-};
-
-static const struct nla_policy nl_host_set_policy[MEMRESV_A_MAX + 1] = {
-	[MEMRESV_A_HOST_RESERVE] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_HOST_PAGING_LIMIT] =
-		NLA_POLICY_FULL_RANGE(NLA_U64, &nl_size0_range),
-	[MEMRESV_A_HOST_PERIOD_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_period_range),
-	[MEMRESV_A_HOST_PAGING_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nl_paging_max_range),
-};
-
-static const struct nla_policy nl_empty_policy[MEMRESV_A_MAX + 1] = {
-};
 
 /* The attribute of each settings bit, to point at the culprit. */
 static const u16 nl_set_attr[] = {
@@ -344,6 +239,7 @@ static int nl_put_guest(struct sk_buff *skb, struct memresv_resv *resv)
 	u8 source = resv->guest_fresh ? MEMRESV_SOURCE_GUEST :
 					 MEMRESV_SOURCE_CGROUP;
 
+	lockdep_assert_held(&memresv_lock);
 	if (nla_put_u8(skb, MEMRESV_A_ACTUATOR, resv->set.actuator) ||
 	    nla_put_u8(skb, MEMRESV_A_DEMAND_SOURCE, source) ||
 	    nl_put_u64(skb, MEMRESV_A_HIGH, memresv_resv_high(resv)) ||
@@ -399,7 +295,8 @@ static int nl_fill_resv(struct sk_buff *skb, struct memresv_resv *resv,
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &memresv_family, flags, cmd);
+	lockdep_assert_held(&memresv_lock);
+	hdr = genlmsg_put(skb, portid, seq, &nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb)
@@ -459,6 +356,7 @@ static int nl_put_hold(struct sk_buff *skb, const struct memresv_hold *hold)
 static int nl_put_prot(struct sk_buff *skb, const struct memresv_prot *prot,
 		       const char *path)
 {
+	lockdep_assert_held(&memresv_lock);
 	if (nla_put_string(skb, MEMRESV_A_CGROUP, path) ||
 	    nl_put_u64(skb, MEMRESV_A_CGROUP_ID, prot->cg.id) ||
 	    nl_put_u64(skb, MEMRESV_A_PROT_NEED, prot->need) ||
@@ -476,7 +374,7 @@ static int nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
 	void *hdr;
 
 	lockdep_assert_held(&memresv_lock);
-	hdr = genlmsg_put(skb, portid, seq, &memresv_family, 0, cmd);
+	hdr = genlmsg_put(skb, portid, seq, &nl_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nl_put_host(skb) ||
@@ -678,7 +576,7 @@ static int nl_resv_dump_start(struct netlink_callback *cb)
  * Parts are flagged NLM_F_DUMP_INTR when reservations came or went in
  * between; reservations outside the reader's cgroup namespace are left out.
  */
-static int nl_resv_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int nl_resv_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
 	struct memresv_resv *resv;
@@ -744,7 +642,7 @@ static int nl_fill_hold(struct sk_buff *skb, const struct memresv_hold *hold,
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &memresv_family, flags, cmd);
+	hdr = genlmsg_put(skb, portid, seq, &nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nl_put_hold(skb, hold)) {
@@ -842,7 +740,7 @@ static int nl_hold_get(struct genl_info *info, struct memresv_err *e)
  * Holds are few: one part.  A dump too large for it would say so
  * (-EMSGSIZE) rather than end short.
  */
-static int nl_hold_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int nl_hold_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
 	const struct memresv_hold *hold;
@@ -862,7 +760,7 @@ static int nl_hold_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* The ancestors memresv protects, with the needs below them. */
-static int nl_prot_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int nl_prot_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nl_dump *ctx = (struct nl_dump *)cb->ctx;
 	struct memresv_prot *prot;
@@ -878,7 +776,7 @@ static int nl_prot_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				      true))
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &memresv_family,
+				  cb->nlh->nlmsg_seq, &nl_family,
 				  NLM_F_MULTI, MEMRESV_CMD_PROT_GET);
 		err = hdr ? nl_put_prot(skb, prot, nl_path) : -EMSGSIZE;
 		if (err) {
@@ -933,34 +831,10 @@ static int nl_host_set(struct genl_info *info, struct memresv_err *e)
 	return nl_reply_host(info, MEMRESV_CMD_HOST_SET);
 }
 
-/**
- * struct nl_cmd - what the family does with a command
- * @doit: the handler; a refusal says why in its struct memresv_err
- * @change: changes reservations or the host: needs CAP_SYS_ADMIN
- */
-struct nl_cmd {
-	int (*doit)(struct genl_info *info, struct memresv_err *e);
-	bool change;
-};
-
-static const struct nl_cmd nl_cmds[] = {
-	[MEMRESV_CMD_RESV_NEW] = { nl_resv_new, true },
-	[MEMRESV_CMD_RESV_SET] = { nl_resv_set, true },
-	[MEMRESV_CMD_RESV_DEL] = { nl_resv_del, true },
-	[MEMRESV_CMD_RESV_GET] = { nl_resv_get, false },
-	[MEMRESV_CMD_RESV_RESTART] = { nl_resv_restart, true },
-	[MEMRESV_CMD_RESV_READY] = { nl_resv_ready, true },
-	[MEMRESV_CMD_HOST_GET] = { nl_host_get, false },
-	[MEMRESV_CMD_HOST_SET] = { nl_host_set, true },
-	[MEMRESV_CMD_RESV_REPORT] = { nl_resv_report, true },
-	[MEMRESV_CMD_HOLD_NEW] = { nl_hold_new, true },
-	[MEMRESV_CMD_HOLD_DEL] = { nl_hold_del, true },
-	[MEMRESV_CMD_HOLD_GET] = { nl_hold_get, false },
-};
-
 /*
- * Every command goes through here: the privilege check, the handler, and
- * the reason of a refusal (or the warning of a success) into the ACK.
+ * Every command goes through here: the privilege check (admin-perm in the
+ * spec, .change in nl_cmds), the handler, and the reason of a refusal (or
+ * the warning of a success) into the ACK.
  */
 static int nl_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -978,68 +852,6 @@ static int nl_doit(struct sk_buff *skb, struct genl_info *info)
 		nl_bad_setting(info, e.bad);
 	return nl_answer(skb, info, err, &e);
 }
-
-#define NL_OP(c, p)					\
-	{						\
-		.cmd = (c),				\
-		.doit = nl_doit,			\
-		.policy = (p),				\
-		.maxattr = MEMRESV_A_MAX,		\
-	}
-
-static const struct genl_ops nl_ops[] = {
-	NL_OP(MEMRESV_CMD_RESV_NEW, nl_resv_policy),
-	NL_OP(MEMRESV_CMD_RESV_SET, nl_resv_policy),
-	NL_OP(MEMRESV_CMD_RESV_DEL, nl_id_policy),
-	{
-		.cmd = MEMRESV_CMD_RESV_GET,
-		.doit = nl_doit,
-		.start = nl_resv_dump_start,
-		.dumpit = nl_resv_dump,
-		.policy = nl_id_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
-	NL_OP(MEMRESV_CMD_RESV_RESTART, nl_restart_policy),
-	NL_OP(MEMRESV_CMD_RESV_READY, nl_id_policy),
-	NL_OP(MEMRESV_CMD_HOST_GET, nl_empty_policy),
-	NL_OP(MEMRESV_CMD_HOST_SET, nl_host_set_policy),
-	NL_OP(MEMRESV_CMD_RESV_REPORT, nl_report_policy),
-	NL_OP(MEMRESV_CMD_HOLD_NEW, nl_hold_policy),
-	NL_OP(MEMRESV_CMD_HOLD_DEL, nl_hold_key_policy),
-	{
-		.cmd = MEMRESV_CMD_HOLD_GET,
-		.doit = nl_doit,
-		.dumpit = nl_hold_dump,
-		.policy = nl_hold_key_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
-	{
-		.cmd = MEMRESV_CMD_PROT_GET,
-		.dumpit = nl_prot_dump,
-		.policy = nl_empty_policy,
-		.maxattr = MEMRESV_A_MAX,
-	},
-};
-
-static const struct genl_multicast_group nl_mcgrps[] = {
-	[NLGRP_MONITOR] = {
-		.name = MEMRESV_MCGRP_MONITOR,
-		.flags = GENL_MCAST_CAP_SYS_ADMIN,
-	},
-};
-
-static struct genl_family memresv_family __ro_after_init = {
-	.name = MEMRESV_GENL_NAME,
-	.version = MEMRESV_GENL_VERSION,
-	.maxattr = MEMRESV_A_MAX,
-	.module = THIS_MODULE,
-	.ops = nl_ops,
-	.n_ops = ARRAY_SIZE(nl_ops),
-	.mcgrps = nl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(nl_mcgrps),
-	/* Handlers block in reclaim: do not serialise every family on them. */
-	.parallel_ops = true,
-};
 
 /* An admission refused: what the start asked for and the figures. */
 static int nl_put_refusal(struct sk_buff *skb, const struct memresv_notice *ev)
@@ -1114,6 +926,7 @@ static int nl_put_event(struct sk_buff *skb, const struct memresv_notice *ev)
 {
 	int err;
 
+	lockdep_assert_held(&memresv_lock);
 	if (ev->resv || ev->cgrp)
 		return nl_put_group_event(skb, ev);
 	if (ev->hold)
@@ -1138,12 +951,12 @@ static void nl_event(const struct memresv_notice *ev)
 	void *hdr;
 
 	lockdep_assert_held(&memresv_lock);
-	if (!genl_has_listeners(&memresv_family, &init_net, NLGRP_MONITOR))
+	if (!genl_has_listeners(&nl_family, &init_net, NLGRP_MONITOR))
 		return;
 	skb = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &memresv_family, 0, MEMRESV_CMD_EVENT);
+	hdr = genlmsg_put(skb, 0, 0, &nl_family, 0, MEMRESV_CMD_EVENT);
 	if (!hdr ||
 	    nla_put_u8(skb, MEMRESV_A_EVENT, ev->event) ||
 	    (ev->reason && nla_put_u8(skb, MEMRESV_A_REASON, ev->reason)) ||
@@ -1152,7 +965,7 @@ static void nl_event(const struct memresv_notice *ev)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast(&memresv_family, skb, 0, NLGRP_MONITOR, GFP_KERNEL);
+	genlmsg_multicast(&nl_family, skb, 0, NLGRP_MONITOR, GFP_KERNEL);
 }
 
 /**
@@ -1164,7 +977,7 @@ int memresv_nl_init(void)
 {
 	int err;
 
-	err = genl_register_family(&memresv_family);
+	err = genl_register_family(&nl_family);
 	if (!err)
 		memresv_notify_set(nl_event);
 	return err;
@@ -1178,5 +991,5 @@ int memresv_nl_init(void)
 void memresv_nl_exit(void)
 {
 	memresv_notify_set(NULL);
-	genl_unregister_family(&memresv_family);
+	genl_unregister_family(&nl_family);
 }

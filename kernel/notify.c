@@ -42,6 +42,7 @@ void memresv_notify_resv(struct memresv_resv *resv, u8 event, u8 reason)
 		.resv = resv,
 	};
 
+	lockdep_assert_held(&memresv_lock);
 	memresv_notify(&ev);
 }
 
@@ -55,6 +56,7 @@ void memresv_notify_host(u8 event)
 {
 	struct memresv_notice ev = { .event = event };
 
+	lockdep_assert_held(&memresv_lock);
 	memresv_notify(&ev);
 }
 

@@ -12,6 +12,8 @@
  * wrapping, and no product is formed that could overflow.
  */
 #ifdef __KERNEL__
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #endif

@@ -76,6 +76,7 @@ static void prot_release(struct kref *ref)
 {
 	struct memresv_prot *prot = container_of(ref, struct memresv_prot, ref);
 
+	lockdep_assert_held(&memresv_lock);
 	rb_erase(&prot->node, &prots);
 	if (prot->queued)
 		list_del(&prot->dirty);
@@ -235,6 +236,7 @@ static void prot_announce(struct memresv_prot *prot)
 		.prot = prot,
 	};
 
+	lockdep_assert_held(&memresv_lock);
 	memresv_notify(&ev);
 }
 

@@ -207,6 +207,7 @@ bool memresv_resv_guest_fresh(const struct memresv_resv *resv)
 	unsigned long age = max(3 * msecs_to_jiffies(memresv_ledger_period_ms()),
 				3UL * HZ);
 
+	lockdep_assert_held(&memresv_lock);
 	return resv->guest_at && time_before(jiffies, resv->guest_at + age);
 }
 
@@ -227,6 +228,7 @@ u64 memresv_resv_high(const struct memresv_resv *resv)
 {
 	u64 high;
 
+	lockdep_assert_held(&memresv_lock);
 	if (resv->set.actuator != MEMRESV_ACTUATOR_BALLOON ||
 	    !resv->guest_fresh)
 		return resv->target;
@@ -332,6 +334,7 @@ u64 memresv_resv_phase_left_ms(const struct memresv_resv *resv)
  */
 static void resv_status(struct memresv_resv *resv)
 {
+	lockdep_assert_held(&memresv_lock);
 	resv->status = memresv_policy_status(resv->target + PAGE_SIZE - 1,
 					     resv->demand, resv->set.buffer,
 					     resv->state == MEMRESV_STATE_PAGING);
@@ -535,6 +538,7 @@ static int resv_validate(const struct memresv_settings *set,
 static void resv_figures(const struct memresv_resv *resv, bool counted,
 			 struct memresv_host_figures *fig)
 {
+	lockdep_assert_held(&memresv_lock);
 	memresv_ledger_figures(fig);
 	if (!counted)
 		return;
@@ -628,6 +632,7 @@ static int resv_admit(struct memresv_resv *resv, bool paging_allowed,
 	struct memresv_admission adm;
 	int err;
 
+	lockdep_assert_held(&memresv_lock);
 	resv_figures(resv, counted, &fig);
 	err = resv_decide(&start, &fig, resv, &adm, e);
 	if (err)
@@ -884,6 +889,7 @@ static int resv_insert(struct memresv_resv *resv, bool force,
 	char path[MEMRESV_ERR_LEN];
 	int err;
 
+	lockdep_assert_held(&resv->io_lock);
 	lockdep_assert_held(&memresv_lock);
 	if (resv_stopped) {
 		memresv_err(e, "memresv is being unloaded");
@@ -1091,6 +1097,7 @@ static int resv_commit(struct memresv_resv *resv,
 {
 	int err;
 
+	lockdep_assert_held(&resv->io_lock);
 	mutex_lock(&memresv_lock);
 	err = resv->removed ? -ENOENT : resv_settle(resv, set, e);
 	mutex_unlock(&memresv_lock);
@@ -1175,6 +1182,7 @@ static int resv_del_failed(struct memresv_resv *resv, int err,
 {
 	u64 saved_max = resv->cg.saved.max;
 
+	lockdep_assert_held(&resv->io_lock);
 	resv_apply(resv);
 	if (err == -EBUSY)
 		memresv_err(e, "memory.max of %llu MiB cannot come back: usage is %llu MiB",
@@ -1243,6 +1251,7 @@ static void resv_end_startup(struct memresv_resv *resv, u8 reason)
 /* The events of a restart that was admitted; memresv_lock held. */
 static void resv_restarted(struct memresv_resv *resv, bool was_paging)
 {
+	lockdep_assert_held(&memresv_lock);
 	if (was_paging)
 		memresv_notify_resv(resv, MEMRESV_EVENT_PAGING_END,
 				    MEMRESV_REASON_RESTART);
@@ -1325,9 +1334,10 @@ int memresv_resv_ready(struct memresv_resv *resv, struct memresv_err *e)
 /*
  * Another writer's value in one of the group's files: say so, and write
  * memresv's back (Documentation/admin-guide.rst: memresv is the one writer
- * of a reserved group's memory.min, .high, .max and .swap.max).  A write
- * of memresv's own holds io_lock: look only when nobody does.
- * memresv_lock held; trylock takes io_lock out of order safely.
+ * of a reserved group's memory.min, .high, .max and .swap.max).  Every
+ * write of memresv's own is done under the reservation's I/O mutex: look
+ * only when nobody has it (a trylock may take it out of order).
+ * memresv_lock held.
  */
 static void resv_conflict(struct memresv_resv *resv)
 {
@@ -1336,6 +1346,7 @@ static void resv_conflict(struct memresv_resv *resv)
 		.resv = resv,
 	};
 
+	lockdep_assert_held(&memresv_lock);
 	if (!mutex_trylock(&resv->io_lock))
 		return;
 	ev.file = memresv_cgfs_conflict(&resv->cg, &ev.found, &ev.ours);

@@ -14,7 +14,7 @@ set -euo pipefail
 PACKAGES=(
 	# module and tool builds
 	gcc libc6-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
-	sparse python3 rsync
+	sparse python3 python3-yaml rsync
 	# the debug test kernel (and pahole for the 6.12 headers' BTF step)
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils dwarves
 	# the VM runner (zstd unpacks the 6.12 kernel for direct boot)

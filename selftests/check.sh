@@ -36,10 +36,21 @@ step() {
 	return 0
 }
 
+# One lint line of TAP: ok when CMD succeeds.
+lint_one() {
+	local n=$1 name=$2
+	shift 2
+	if "$@"; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+	fi
+}
+
 # Lint as TAP: one line per tool.
 lint() {
 	echo "TAP version 13"
-	echo "1..2"
+	echo "1..6"
 	if make -s -C "$src" checkpatch; then
 		echo "ok 1 checkpatch --strict"
 	else
@@ -52,6 +63,14 @@ lint() {
 		cat "$log/sparse"
 		echo "not ok 2 sparse"
 	fi
+	lint_one 3 "netlink spec valid, generated files match it" \
+		make -s -C "$src" nlgen-check
+	lint_one 4 "layers: no call up, no cycle" \
+		make -s -C "$src" layers KERNEL=6.1
+	lint_one 5 "no kernel function over 60 lines" \
+		make -s -C "$src" funclen
+	lint_one 6 "lock comments asserted, pr_fmt everywhere" \
+		make -s -C "$src" lockdep-check
 }
 
 "$src/scripts/deps.sh" install || exit 1

@@ -57,6 +57,21 @@ sparse:
 	$(MAKE) -C $(KDIR) M=$(BUILD)/sparse C=2 CHECK="sparse -Wsparse-error" \
 		modules
 
+# The netlink spec against the files generated from it (Documentation/
+# netlink.rst), the module's layers from its objects, and its functions
+# (Documentation/design.rst).
+nlgen-check:
+	@python3 scripts/nlgen.py --check
+
+layers: module
+	@python3 scripts/check-layers.py $(MODDIR)/kernel
+
+funclen:
+	@python3 scripts/check-funcs.py --length
+
+lockdep-check:
+	@python3 scripts/check-funcs.py --locks --pr-fmt
+
 vm-prereqs: module tool selftests-build
 
 check:
@@ -66,4 +81,5 @@ demo:
 	@$(DEPS_SH) install
 	@$(SRC)/selftests/vm/run --kernel $(KERNEL) -- $(SRC)/scripts/demo.sh
 
-.PHONY: unit unit-build vm-prereqs selftests-build
+.PHONY: unit unit-build vm-prereqs selftests-build nlgen-check layers \
+	funclen lockdep-check
