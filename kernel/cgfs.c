@@ -35,6 +35,7 @@
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kernfs.h>
 #include <linux/list.h>
 #include <linux/memcontrol.h>
 #include <linux/mount.h>
@@ -609,16 +610,37 @@ out:
 	return val;
 }
 
+/* The unit types systemd makes cgroups for; each names its cgroup. */
+static const char *const cgfs_unit_types[] = {
+	".slice", ".scope", ".service", ".socket", ".mount", ".swap",
+};
+
+static bool cgfs_unit_name(const char *name)
+{
+	size_t len = strlen(name), n;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cgfs_unit_types); i++) {
+		n = strlen(cgfs_unit_types[i]);
+		if (len > n && !strcmp(name + len - n, cgfs_unit_types[i]))
+			return true;
+	}
+	return false;
+}
+
 /**
  * memresv_cgfs_owner() - who writes a group's memory files
  * @cgrp: the group
  *
- * systemd marks the cgroup of each of its units with the extended attribute
- * trusted.invocation_id, and re-applies the unit's memory settings to it
+ * systemd re-applies a unit's memory settings to the unit's cgroup
  * whenever it re-applies the unit (daemon-reload, set-property, restart):
- * that cgroup has one writer, and it is systemd.  Delegated groups below a
- * unit and groups an administrator made outside systemd carry no such
- * mark.
+ * that cgroup has one writer, and it is systemd.  systemd names each unit's
+ * cgroup after the unit (machine.slice, foo.service, a VM's
+ * machine-qemu\x2d1\x2dvm.scope), and marks some of them with the extended
+ * attribute trusted.invocation_id (systemd 252 leaves it off slices and
+ * delegated scopes, so the mark alone is not enough).  Delegated groups
+ * below a unit and groups an administrator made outside systemd carry
+ * neither a unit's name nor the mark.
  *
  * Return: MEMRESV_OWNER_SYSTEMD, MEMRESV_OWNER_MEMRESV (nobody else
  * claims it), or a negative errno.
@@ -629,6 +651,8 @@ int memresv_cgfs_owner(struct cgroup *cgrp)
 	struct file *dir;
 	ssize_t ret;
 
+	if (cgfs_unit_name(cgrp->kn->name))
+		return MEMRESV_OWNER_SYSTEMD;
 	dir = cgfs_open_in(cgrp, cgroup_id(cgrp), NULL, O_PATH | O_DIRECTORY);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);

@@ -111,6 +111,34 @@ TEST_F(owner, unit_cgroup_is_refused)
 	EXPECT_EQ(UINT64_MAX, cg_u64(self->leaf, "memory.max"));
 }
 
+/*
+ * systemd names each unit's cgroup after the unit, and does not mark every
+ * one: a group named like a unit is systemd's, mark or not.
+ */
+TEST_F(owner, unit_named_cgroup_is_systemds)
+{
+	char slice[160], inner[192];
+	struct mr_result res;
+
+	snprintf(slice, sizeof(slice), "%s/test.slice", self->top);
+	snprintf(inner, sizeof(inner), "%s/vm", slice);
+	ASSERT_EQ(0, cg_create(slice));
+	ASSERT_EQ(0, cg_write(slice, "cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, cg_create(inner));
+	EXPECT_EQ(-EBUSY, mr_new(self->s, slice, 64 * MiB, 32 * MiB, 128 * MiB,
+				 &res));
+	EXPECT_NE(NULL, strstr(res.extack, "test.slice")) TH_LOG("%s", res.extack);
+	/* A group below it is reserved; the slice itself is not written. */
+	ASSERT_EQ(0, mr_new(self->s, inner, 64 * MiB, 32 * MiB, 128 * MiB, &res))
+		TH_LOG("%s", res.extack);
+	EXPECT_NE(NULL, strstr(res.extack, "capped")) TH_LOG("%s", res.extack);
+	EXPECT_EQ(0, cg_u64(slice, "memory.min"));
+	EXPECT_EQ(64 * MiB, cg_u64(self->top, "memory.min"));
+	ASSERT_EQ(0, mr_del(self->s, inner));
+	cg_destroy(inner);
+	cg_destroy(slice);
+}
+
 static void find_prot(const struct mr_attrs *a, void *arg)
 {
 	struct mr_attrs *want = arg;
