@@ -56,6 +56,19 @@ lint() {
 	fi
 }
 
+# On the debug kernel the kernel's cgroup selftests take about 40 minutes
+# a run: only these, about 2 minutes, which leave out the tests that
+# allocate hundreds of MiB, make 1000 groups or 100,000 dentries.
+debug_memcg_tests=(
+	test_memcg_subtree_control test_memcg_current test_memcg_high_sync
+	test_memcg_max test_memcg_oom_events test_memcg_oom_group_leaf_events
+	test_cgcore_top_down_constraint_enable test_cgcore_top_down_constraint_disable
+	test_cgcore_parent_becomes_threaded test_cgcore_invalid_domain
+	test_cgcore_populated test_cgcore_proc_migration test_cgcore_destroy
+	test_cgcore_lesser_euid_open test_cgcore_lesser_ns_open
+	test_kmem_proc_kpagecgroup test_kmem_dead_cgroups
+)
+
 # The TAP of the kernel's cgroup selftests, which run in the VM suite's
 # guest (run-all.sh --memcg-tap) but are a step of their own.
 memcg_replay() {
@@ -80,9 +93,11 @@ for k in "${kernels[@]}"; do
 	step "runner self-test on $k" "$src/selftests/vm/test-runner.sh" "$k"
 	memcg_tap=$src/build/vm/memcg-selftests-$k.tap
 	mkdir -p "$src/build/vm" && rm -f "$memcg_tap"
+	memcg_args=(--quick)
+	[ "$k" = debug ] && memcg_args+=(--tests "${debug_memcg_tests[*]}")
 	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
 		--timeout "$timeout" -- "$src/selftests/memresv/run-all.sh" \
-		--memcg-tap "$memcg_tap" --quick
+		--memcg-tap "$memcg_tap" "${memcg_args[@]}"
 	step "kernel cgroup selftests on $k, memresv busy" \
 		memcg_replay "$memcg_tap"
 done

@@ -8,7 +8,8 @@
 # them, the balancer at its shortest period, the ledger recounted after
 # every change).  The module is loaded again at the end.
 #
-#   selftests/vm/run -- selftests/cgroup/run.sh [--quick] [PROGRAM...]
+#   selftests/vm/run -- selftests/cgroup/run.sh [--quick] [--tests "NAME..."]
+#                                               [PROGRAM...]
 #
 # The tests get what a stock Debian 12 host gives them, which the bare test
 # VM does not (Documentation/testing.rst says why each matters): an ext4
@@ -20,7 +21,8 @@
 # between the two runs, or when a test fails in both and is not a
 # documented expected failure (XFAIL, with its reason).  --quick (make
 # check) runs without memresv only the programs whose results with memresv
-# are not the documented ones.
+# are not the documented ones.  --tests runs only the tests named (the
+# programs report the others as skipped; they are left out here).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,10 +34,20 @@ BUSY=(memresv-busy-a memresv-busy-b memresv-busy-c)
 PROG_TIMEOUT=${MEMCG_SELFTESTS_TIMEOUT:-1200}
 
 quick=0
-if [[ ${1:-} == --quick ]]; then
-	quick=1
+only=
+while (($#)); do
+	case $1 in
+	--quick) quick=1 ;;
+	--tests)
+		only=${2:-}
+		[[ -n $only ]] || { echo "run.sh: --tests needs a list" >&2; exit 2; }
+		shift
+		;;
+	-*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 programs=("$@")
 ((${#programs[@]})) || programs=(test_memcontrol test_core test_kmem)
 
@@ -65,9 +77,9 @@ restore() {
 }
 trap restore EXIT
 
-# A zram device of SIZE; prints its name.  zram completes writes in the
-# caller, as a fast SSD nearly does; the VM's virtio disk under emulation
-# completes them late (see swap below).
+# zram_add VAR SIZE: a new zram device of SIZE, its name into VAR.  zram
+# completes writes in the caller, as a fast SSD nearly does; the VM's
+# virtio disk under emulation completes them late (see swap below).
 zram_add() {
 	local id
 	read -r id </sys/class/zram-control/hot_add
@@ -104,7 +116,8 @@ setup_env() {
 		undo+=("echo $thp >/sys/kernel/mm/transparent_hugepage/enabled")
 	fi
 
-	# Swap on zram instead of the VM's disk, the same size.
+	# Swap on zram instead of the VM's disk, the same size (256 MiB if
+	# the VM has none).
 	modprobe zram 2>/dev/null || true
 	[[ -w /sys/class/zram-control/hot_add ]] ||
 		die "the kernel has no zram (CONFIG_ZRAM)"
@@ -132,7 +145,7 @@ setup_env() {
 	mkfs.ext4 -q -F -m 0 "/dev/$fs"
 	mkdir -p "$ROOT"
 	mount "/dev/$fs" "$ROOT"
-	undo+=("umount -R -l $ROOT")
+	undo+=("umount -R $ROOT || umount -R -l $ROOT")
 	for d in /usr /etc /dev /proc /sys "$src"; do
 		mkdir -p "$ROOT$d"
 		mount --rbind "$d" "$ROOT$d"
@@ -241,7 +254,9 @@ run_program() {
 			rc=${BASH_REMATCH[1]}
 			continue
 		fi
-		if [[ -n $res ]]; then
+		if [[ -n $res && -n $only && " $only " != *" $name "* ]]; then
+			continue	# not selected: reported as skipped
+		elif [[ -n $res ]]; then
 			n=$((n + 1))
 			result[$run/$prog/$name]=$res
 			[[ -n ${seen[$prog/$name]:-} ]] || tests+=("$prog/$name")
@@ -253,7 +268,7 @@ run_program() {
 		fi
 	done < <(
 		cd "$ROOT" &&
-			chroot "$ROOT" timeout -k 10 "$PROG_TIMEOUT" \
+			MEMCG_TESTS=$only chroot "$ROOT" timeout -k 10 "$PROG_TIMEOUT" \
 				stdbuf -oL -eL "$bindir/$prog" 2>&1
 		echo "exit status $?"
 	)
@@ -340,6 +355,9 @@ skip_reason() {
 	case $1 in
 	test_memcontrol/test_memcg_sock)
 		[[ -e /proc/net/if_inet6 ]] || { echo "the kernel has no IPv6"; return; } ;;
+	test_core/test_cgcore_no_internal_process_constraint_on_threads)
+		grep -qw cpu $CGROOT/cgroup.controllers ||
+			{ echo "the kernel has no cpu controller"; return; } ;;
 	esac
 	echo "the test skipped itself in both runs"
 }
@@ -347,7 +365,7 @@ skip_reason() {
 # --- main -------------------------------------------------------------------
 
 echo "TAP version 13"
-log "kernel $(uname -r), programs: ${programs[*]}"
+log "kernel $(uname -r), programs: ${programs[*]}${only:+, tests: $only}"
 setup_env
 
 unload() {
