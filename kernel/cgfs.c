@@ -30,6 +30,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/err.h>
@@ -122,8 +123,49 @@ static DEFINE_MUTEX(cgfs_cache_lock);
 /* memory.swap.max exists in every group or in none (swapaccount=). */
 static int cgfs_swap_files = -1;
 
+/*
+ * The hierarchy-wide options of cgroup2 (cgrp_dfl_root.flags), as its mount
+ * options name them.  Every new mount of cgroup2 in the initial cgroup
+ * namespace applies its options to the whole hierarchy
+ * (apply_cgroup_root_flags()): mounted without them, memresv's private
+ * mount would turn off the host's nsdelegate and memory_recursiveprot
+ * (systemd mounts with both).  The last two flags came with Linux 6.6 and
+ * 6.12 and have no name in older headers; older kernels never set their
+ * bits.
+ */
+static const struct {
+	unsigned int flag;
+	const char *name;
+} cgfs_root_opts[] = {
+	{ CGRP_ROOT_NS_DELEGATE, "nsdelegate" },
+	{ CGRP_ROOT_FAVOR_DYNMODS, "favordynmods" },
+	{ CGRP_ROOT_MEMORY_LOCAL_EVENTS, "memory_localevents" },
+	{ CGRP_ROOT_MEMORY_RECURSIVE_PROT, "memory_recursiveprot" },
+	{ BIT(19), "memory_hugetlb_accounting" },
+	{ BIT(20), "pids_localevents" },
+};
+
+/* The options of cgroup2's hierarchy now, as mount options, into @buf. */
+static void cgfs_mount_opts(char *buf, size_t len)
+{
+	unsigned int flags = READ_ONCE(cgrp_dfl_root.flags);
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(cgfs_root_opts); i++) {
+		if (!(flags & cgfs_root_opts[i].flag))
+			continue;
+		if (buf[0])
+			strlcat(buf, ",", len);
+		strlcat(buf, cgfs_root_opts[i].name, len);
+	}
+}
+
 /**
  * memresv_cgfs_init() - mount cgroup2 privately for memresv's own use
+ *
+ * The mount carries the options the hierarchy has now, so that making it
+ * changes none of them.
  *
  * Return: 0 or a negative errno.
  */
@@ -131,8 +173,10 @@ int memresv_cgfs_init(void)
 {
 	struct file_system_type *type;
 	struct vfsmount *mnt;
+	char opts[128];
 	int i;
 
+	cgfs_mount_opts(opts, sizeof(opts));
 	/* cgroup2 is built in: get_fs_type() takes no module reference. */
 	type = get_fs_type("cgroup2");
 	if (!type)
@@ -143,7 +187,12 @@ int memresv_cgfs_init(void)
 	cgfs_cred = prepare_kernel_cred(&init_task);
 	if (!cgfs_cred)
 		goto err_cred;
-	mnt = kern_mount(type);
+	/*
+	 * kern_mount() takes no options.  This mount is not marked internal,
+	 * so closing a file on it takes the mount lock: one more reason to
+	 * keep the files memresv writes open.
+	 */
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, opts);
 	if (IS_ERR(mnt)) {
 		put_cred(cgfs_cred);
 		destroy_workqueue(memresv_wq);

@@ -19,6 +19,7 @@ PACKAGES=(
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils dwarves
 	# the VM runner (zstd unpacks the 6.12 kernel for direct boot)
 	qemu-system-x86 busybox-static kmod cpio zstd
+	e2fsprogs # mkfs.ext4 for the kernel's cgroup selftests in the VM
 	gnuplot-nox # the benchmarks' plot (make bench)
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memresv-backports.list

@@ -3,10 +3,25 @@
 #
 # Runs inside the VM (selftests/vm/run): every kselftest binary, then the
 # tool's tests.  Exits non-zero when any of them failed.
+#
+#   run-all.sh [--memcg-tap FILE [ARGS...]]
+#
+# --memcg-tap FILE: then run the kernel's cgroup selftests with and without
+# memresv (selftests/cgroup/run.sh ARGS) in the same guest, their TAP into
+# FILE (ending with "# exit status N"), so that make check reports them as
+# a step of their own without booting another VM.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 status=0
+memcg_tap=
+if [[ ${1:-} == --memcg-tap && -n ${2:-} ]]; then
+	memcg_tap=$2
+	shift 2
+elif (($#)); then
+	echo "usage: run-all.sh [--memcg-tap FILE [ARGS...]]" >&2
+	exit 2
+fi
 # Recount the ledger after every change: a drift is a WARN, and the runner
 # fails on any WARN.
 echo 1 > /sys/module/memresv/parameters/verify_ledger
@@ -20,4 +35,9 @@ for t in "$src"/selftests/memresv/*_test.sh; do
 	echo "# --- $(basename "$t")"
 	"$t" || status=1
 done
+if [[ -n $memcg_tap ]]; then
+	echo "# --- kernel cgroup selftests: TAP into $memcg_tap"
+	"$src/selftests/cgroup/run.sh" "$@" >"$memcg_tap" 2>&1
+	echo "# exit status $?" >>"$memcg_tap"
+fi
 exit $status
