@@ -4,7 +4,7 @@
  *
  * memcg's setters (page_counter_set_max() and friends) are not exported to
  * modules, so limits are written through the group's own memory.* files on
- * a private kern_mount() of cgroup2: the same code path as a write from user
+ * a private mount of cgroup2: the same code path as a write from user
  * space, with the kernel's reclaim and protection semantics on every kernel.
  * Reading is not setting: usage, events and the limits a group had before
  * memresv came are read from the memcg's counters, which is cheap and never
