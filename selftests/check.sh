@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: host unit tests, lint, then the VM suite on each kernel given
-# (default 6.1 6.12 debug).  Every step prints TAP; the last line counts the
-# results over all of them: "N passed, N failed[, N skipped]".  A step that
-# fails without a TAP line of its own (a crash, a kernel report caught by the
-# runner) counts as one failure.
+# make check: host unit tests, lint, then on each kernel given (default
+# 6.1 6.12 debug) the runner's self-test (when the runner changed, see
+# vm_selftest), the VM suite and the systemd VM suite.  Every step prints
+# TAP; the last line counts the results over all of them: "N passed, N
+# failed[, N skipped]".  A step that fails without a TAP line of its own (a
+# crash, a kernel report caught by the runner) counts as one failure.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+cache=${MEMRESV_CACHE:-$HOME/.cache/memresv}
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 debug)
 log=$(mktemp -d)
@@ -73,6 +75,41 @@ lint() {
 		make -s -C "$src" lockdep-check
 }
 
+# The runner's self-test boots the guest eight times: it runs only when
+# what it tests is not what last passed it on this machine.  That is a hash
+# of every file under selftests/vm/ as checked out (committed or not), the
+# kernel's release and the host's systemd (the systemd guest runs the
+# host's), recorded in the cache after a self-test passed.  A machine with
+# an empty cache (a fresh CI machine) always runs it, and so does any run
+# after a change to selftests/vm/.  MEMRESV_VM_SELFTEST=always runs it
+# anyway.
+vm_selftest_key() { # kernel
+	{
+		(cd "$src" && find selftests/vm -type f -print0 | LC_ALL=C sort -z |
+			xargs -0 sha256sum)
+		"$src/selftests/vm/kernels.sh" release "$1" 2>/dev/null
+		dpkg-query -W -f='${Version}\n' systemd 2>/dev/null
+	} | sha256sum | cut -c1-16
+}
+vm_selftest() { # kernel
+	local k=$1 key stamp=$cache/vm-selftest-$1.passed status out=$log/vm-selftest-$1
+	key=$(vm_selftest_key "$k")
+	if [ "${MEMRESV_VM_SELFTEST:-}" != always ] && [ -f "$stamp" ] &&
+	   [ "$(cat "$stamp")" = "$key" ]; then
+		echo "TAP version 13"
+		echo "1..1"
+		echo "ok 1 runner self-test on $k # SKIP selftests/vm/ passed it" \
+			"as it is now ($key)"
+		return 0
+	fi
+	"$src/selftests/vm/test-runner.sh" "$k" | tee "$out"
+	status=${PIPESTATUS[0]}
+	if [ "$status" -eq 0 ] && ! grep -q '^not ok' "$out"; then
+		mkdir -p "$cache" && echo "$key" >"$stamp.$$" && mv "$stamp.$$" "$stamp"
+	fi
+	return "$status"
+}
+
 "$src/scripts/deps.sh" install || exit 1
 step "unit tests" make -s -C "$src" unit
 step "lint" lint
@@ -80,9 +117,11 @@ for k in "${kernels[@]}"; do
 	# The debug kernel runs the same suite several times slower.
 	timeout=1200
 	[ "$k" = debug ] && timeout=2400
-	step "runner self-test on $k" "$src/selftests/vm/test-runner.sh" "$k"
+	step "runner self-test on $k" vm_selftest "$k"
 	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
 		--timeout "$timeout" -- "$src/selftests/memresv/run-all.sh"
+	step "systemd VM suite on $k" "$src/selftests/vm/run" --init systemd \
+		--kernel "$k" --timeout "$timeout" -- "$src/selftests/systemd/run-all.sh"
 done
 
 line="$passed passed, $failed failed"
