@@ -14,8 +14,11 @@
 set -euo pipefail
 
 PACKAGES=(
-	# module and tool builds
+	# module, tool and agent builds (the agent talks to systemd with sd-bus)
 	gcc libc6-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	libsystemd-dev
+	# make dkms-check builds the module with Debian's dkms
+	dkms
 	sparse python3 python3-yaml rsync
 	# the debug test kernel (and pahole for the 6.12 headers' BTF step)
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils dwarves
