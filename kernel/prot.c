@@ -181,23 +181,34 @@ struct memresv_prot *memresv_prot_get(struct cgroup *cgrp,
 				      struct memresv_err *e)
 {
 	struct cgroup *parent = cgroup_parent(cgrp), *missing = NULL;
-	struct memresv_prot *prot, *made;
+	struct memresv_prot *prot, *made, *keep = NULL;
 	bool linked;
 
 	if (!parent || !cgroup_parent(parent))
 		return NULL;
+	/*
+	 * One missing level a round, from the top down.  A new entry's first
+	 * reference is kept until the level below has linked (and holds one
+	 * of its own) or the chain is done.
+	 */
 	for (;;) {
 		mutex_lock(&memresv_lock);
 		prot = prot_find(parent, &missing);
+		if (prot)
+			memresv_prot_put(keep);
 		mutex_unlock(&memresv_lock);
 		if (prot)
 			return prot;
 		made = prot_alloc(missing, e);
+		mutex_lock(&memresv_lock);
+		linked = !IS_ERR(made) && prot_link(made, missing);
+		if (linked || IS_ERR(made)) {
+			memresv_prot_put(keep);
+			keep = linked ? made : NULL;
+		}
+		mutex_unlock(&memresv_lock);
 		if (IS_ERR(made))
 			return made;
-		mutex_lock(&memresv_lock);
-		linked = prot_link(made, missing);
-		mutex_unlock(&memresv_lock);
 		if (!linked) {
 			memresv_cgfs_release(&made->cg);
 			kfree(made);

@@ -70,6 +70,31 @@ static void ledger_count(const struct mr_attrs *a, void *arg)
 		      a->val[MEMRESV_A_TARGET], a->val[MEMRESV_A_PAGING_GRANT]);
 }
 
+/* A hold counts like a starting reservation, but not as one. */
+static void hold_count(const struct mr_attrs *a, void *arg)
+{
+	struct mr_ledger *l = arg;
+
+	mr_ledger_add(l, a->val[MEMRESV_A_GUARANTEE], a->val[MEMRESV_A_TARGET],
+		      a->val[MEMRESV_A_PAGING_GRANT]);
+	l->n--;
+}
+
+/* The sums over a RESV_GET dump and a HOLD_GET dump. */
+static int ledger_recount(struct mrnl *s, struct mr_ledger *counted,
+			  struct mr_result *res)
+{
+	int err;
+
+	memset(counted, 0, sizeof(*counted));
+	err = mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP), res,
+		      ledger_count, counted);
+	if (err || res->intr)
+		return err;
+	return mr_send(s, mr_msg(s, MEMRESV_CMD_HOLD_GET, NLM_F_DUMP), res,
+		       hold_count, counted);
+}
+
 /**
  * mr_ledger_check() - the module's ledger invariant, from user space
  * @s: a socket
@@ -77,7 +102,7 @@ static void ledger_count(const struct mr_attrs *a, void *arg)
  * @len: size of @why
  *
  * HOST_GET's guaranteed, assigned, paging_used and reservations are the
- * sums over a RESV_GET dump, and guaranteed <= capacity.  A dump that
+ * sums over a RESV_GET dump and the holds, and guaranteed <= capacity.  A dump that
  * something changed under is taken again; on a host too busy to hold still
  * only the invariant is checked.
  *
@@ -91,11 +116,9 @@ int mr_ledger_check(struct mrnl *s, char *why, size_t len)
 	int tries;
 
 	for (tries = 0; tries < LEDGER_TRIES; tries++) {
-		memset(&counted, 0, sizeof(counted));
 		if (mr_host(s, &h1))
 			return snprintf(why, len, "HOST_GET failed");
-		if (mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP), &res,
-			    ledger_count, &counted))
+		if (ledger_recount(s, &counted, &res))
 			return snprintf(why, len, "dump failed: %d", res.err);
 		if (mr_host(s, &h2))
 			return snprintf(why, len, "HOST_GET failed");
