@@ -58,7 +58,8 @@ MODDIR		:= $(BUILD)/mod/$(MODTAG)
 MOD_SRCS	:= Kbuild $(wildcard kernel/*.[ch]) uapi/linux/memresv.h
 
 .PHONY: all module tool deps clean check unit vmcheck demo install \
-	install-tool install-systemd checkpatch sparse kernels nlgen
+	install-tool install-systemd checkpatch sparse kernels nlgen \
+	dkms-source dkms-check
 
 all: module tool memresvd
 
@@ -139,6 +140,25 @@ install-systemd: install-tool memresvd
 		echo "systemd is not running here: enable the units with" \
 			"systemctl enable $(UNITS)"; \
 	fi
+
+# DKMS (dkms.conf): the module's sources in /usr/src/memresv-$(VERSION),
+# from which "dkms install memresv/$(VERSION)" builds it for each kernel.
+# dkms-check builds it with the dkms tool against the cached 6.1 and 6.12
+# headers, in a scratch tree: nothing under /lib/modules or /var/lib/dkms.
+VERSION		:= 1.0
+DKMS_SRC	:= /usr/src/memresv-$(VERSION)
+DKMS_KERNELS	?= 6.1 6.12
+
+dkms-source:
+	@rm -rf $(DESTDIR)$(DKMS_SRC)
+	@mkdir -p $(DESTDIR)$(DKMS_SRC)
+	@rsync -a --include='*/' --include='*.[ch]' --include=Kbuild \
+		--exclude='*' Kbuild kernel uapi $(DESTDIR)$(DKMS_SRC)/
+	@sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+	@echo "$(DESTDIR)$(DKMS_SRC): now dkms install memresv/$(VERSION)"
+
+dkms-check:
+	@$(SRC)/scripts/dkms-check.sh $(VERSION) $(DKMS_KERNELS)
 
 clean:
 	rm -rf $(BUILD)
