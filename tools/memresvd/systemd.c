@@ -177,6 +177,26 @@ static int unit_property_u64(struct agent *a, const char *unit,
 }
 
 static int unit_property_str(struct agent *a, const char *path,
+			     const char *iface, const char *name, char **val);
+
+/* Is @unit loaded and active (or on its way there)? */
+static bool unit_active(struct agent *a, const char *unit)
+{
+	char *path = NULL, *state = NULL;
+	bool active;
+
+	if (sd_bus_path_encode(SD_UNIT_PREFIX, unit, &path) < 0)
+		return false;
+	active = !unit_property_str(a, path, "org.freedesktop.systemd1.Unit",
+				    "ActiveState", &state) &&
+		 (!strcmp(state, "active") || !strcmp(state, "reloading") ||
+		  !strcmp(state, "activating"));
+	free(state);
+	free(path);
+	return active;
+}
+
+static int unit_property_str(struct agent *a, const char *path,
 			     const char *iface, const char *name, char **val)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -354,6 +374,9 @@ static int raised_refresh(struct agent *a, struct raised *r)
 	uint64_t now;
 	int err;
 
+	/* A unit on its way out (a scope stopped) has lost its settings. */
+	if (!unit_active(a, r->unit))
+		return -ENOENT;
 	err = unit_property_u64(a, r->unit, "MemoryMin", &now);
 	if (err || now == r->applied)
 		return err;
