@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: host unit tests, lint, then on each kernel given (default
-# 6.1 6.12 debug) the runner's self-test (when the runner changed, see
-# vm_selftest), the VM suite and the systemd VM suite.  Every step prints
+# make check: host unit tests, lint, the DKMS build, then on each kernel
+# given (default 6.1 6.12 debug) the runner's self-test (when the runner
+# changed, see vm_selftest), the VM suite and the systemd VM suite, and two
+# boots of the systemd VM on the first kernel.  Every step prints
 # TAP; the last line counts the results over all of them: "N passed, N
 # failed[, N skipped]".  A step that fails without a TAP line of its own (a
 # crash, a kernel report caught by the runner) counts as one failure.
@@ -113,6 +114,7 @@ vm_selftest() { # kernel
 "$src/scripts/deps.sh" install || exit 1
 step "unit tests" make -s -C "$src" unit
 step "lint" lint
+step "dkms" make -s -C "$src" dkms-check
 for k in "${kernels[@]}"; do
 	# The debug kernel runs the same suite several times slower.
 	timeout=1200
@@ -120,9 +122,15 @@ for k in "${kernels[@]}"; do
 	step "runner self-test on $k" vm_selftest "$k"
 	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
 		--timeout "$timeout" -- "$src/selftests/memresv/run-all.sh"
+	# The protection test makes the guest swap.
 	step "systemd VM suite on $k" "$src/selftests/vm/run" --init systemd \
-		--kernel "$k" --timeout "$timeout" -- "$src/selftests/systemd/run-all.sh"
+		--kernel "$k" --swap 1G --timeout "$timeout" -- \
+		"$src/selftests/systemd/run-all.sh"
 done
+# Two boots of the systemd guest on one kernel (the first given): what is
+# saved comes back.
+step "two boots of the systemd VM on ${kernels[0]}" \
+	"$src/selftests/systemd/twoboot.sh" "${kernels[0]}"
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

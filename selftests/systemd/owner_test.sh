@@ -72,7 +72,7 @@ changed() { # agent
 
 # add, set, ready and del on both groups; after each, what changed.
 steps() { # agent
-	local what out=""
+	local what err out=""
 	for what in "add $VM --startup 80M --min 48M --max 160M" \
 		    "add $NESTED --startup 72M --min 40M --max 144M" \
 		    "set $VM --min 64M --startup 96M --max 200M" \
@@ -80,7 +80,8 @@ steps() { # agent
 		    "set $NESTED --max 100M" \
 		    "del $VM" "del $NESTED"; do
 		# shellcheck disable=SC2086
-		memresv $what >/dev/null 2>&1 || out+="memresv $what failed; "
+		err=$(memresv $what 2>&1 >/dev/null) ||
+			out+="memresv $what failed: $err;"
 		sleep 2.5
 		out+=$(changed "$1" | sed "s|^|after $what: |" | tr '\n' ';')
 	done

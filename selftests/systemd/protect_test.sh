@@ -72,10 +72,10 @@ check() { # round what
 	((cur_r >= MINIMUM * 95 / 100)) && r=1 || r=0
 	ok $r "$2: the reserved group kept its minimum in memory" \
 		"memory.current $cur_r, minimum $MINIMUM" "$(groups)"
-	((cur_n <= HELD - 64 * MiB && swap_n >= 32 * MiB)) && r=1 || r=0
+	# memory.current counts pages in the swap cache too: swap says it.
+	((swap_n >= 64 * MiB)) && r=1 || r=0
 	ok $r "$2: the unreserved neighbour in the same slice was reclaimed to swap" \
-		"memory.current $cur_n (held $HELD), memory.swap.current $swap_n" \
-		"$(groups)"
+		"memory.swap.current $swap_n (held $HELD)" "$(groups)"
 }
 
 install_agent || echo "# the agent did not start"

@@ -16,6 +16,8 @@ status=0
 for t in "$src"/selftests/systemd/*_test "$src"/selftests/systemd/*_test.sh; do
 	[[ -x $t ]] || continue
 	echo "# --- $(basename "$t")"
+	start=$SECONDS
 	"$t" || status=1
+	echo "# $(basename "$t"): $((SECONDS - start)) s"
 done
 exit $status
