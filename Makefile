@@ -6,7 +6,9 @@
 #   make check           unit tests, then the VM suite on 6.1, 6.12 and debug
 #   make memcg-selftests the kernel's cgroup selftests, for the VM
 #   make demo            boot the VM and show memresv at work
-#   make install         module (KDIR defaults to the running kernel) + tool
+#   make install         module (KDIR defaults to the running kernel), tool,
+#                        agent and units (install-systemd: all but the module)
+#   make dkms-check      the module built by dkms against the test kernels
 #   make nlgen           regenerate the netlink contract from its spec
 #
 # Kernel builds go through Kbuild; this file only drives them.
@@ -57,9 +59,10 @@ MODDIR		:= $(BUILD)/mod/$(MODTAG)
 MOD_SRCS	:= Kbuild $(wildcard kernel/*.[ch]) uapi/linux/memresv.h
 
 .PHONY: all module tool deps clean check unit vmcheck demo install \
-	checkpatch sparse kernels nlgen
+	install-tool install-systemd checkpatch sparse kernels nlgen \
+	dkms-source dkms-check
 
-all: module tool
+all: module tool memresvd
 
 deps:
 	@$(DEPS_SH) install
@@ -85,22 +88,79 @@ kernels:
 # Each part of the tree brings its own rules; unit.mk comes last because it
 # collects what the others add to UNIT_BINS and CHECK_STEPS.
 include tools/memresv/tool.mk
+include tools/memresvd/memresvd.mk
 include selftests/memresv/selftests.mk
+include selftests/systemd/systemd.mk
 include selftests/vm/vm.mk
 include bench/bench.mk
 include selftests/cgroup/cgroup.mk
 include selftests/unit/unit.mk
 
 # INSTALL_MOD_PATH and DESTDIR stage an install under another root.
-install: module tool
+# install-systemd is the user space alone: the tool, the agent and the
+# units (Documentation/systemd.rst); where systemd runs (and no DESTDIR is
+# given) it enables and starts memresv.service and memresvd.service.
+PREFIX		?= /usr/local
+SBINDIR		:= $(PREFIX)/sbin
+MANDIR		:= $(PREFIX)/share/man
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+UNITS		:= memresv.service memresvd.service
+
+install: module tool memresvd
 	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
 		$$(modinfo -F vermagic $(MODDIR)/memresv.ko | cut -d' ' -f1)
-	install -D -m 0755 $(BUILD)/memresv $(DESTDIR)/usr/local/sbin/memresv
+	@$(MAKE) --no-print-directory install-systemd
+
+install-tool: tool
+	install -D -m 0755 $(BUILD)/memresv $(DESTDIR)$(SBINDIR)/memresv
 	install -D -m 0644 tools/memresv/memresv.8 \
-		$(DESTDIR)/usr/local/share/man/man8/memresv.8
+		$(DESTDIR)$(MANDIR)/man8/memresv.8
 	install -D -m 0644 tools/memresv/memresv.bash-completion \
 		$(DESTDIR)/usr/share/bash-completion/completions/memresv
+
+install-systemd: install-tool memresvd
+	install -D -m 0755 $(BUILD)/memresvd $(DESTDIR)$(SBINDIR)/memresvd
+	install -D -m 0644 tools/memresvd/memresvd.8 \
+		$(DESTDIR)$(MANDIR)/man8/memresvd.8
+	@for u in $(UNITS); do \
+		mkdir -p $(DESTDIR)$(UNITDIR) && \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' tools/memresvd/$$u \
+			>$(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u && \
+		echo "installed $(DESTDIR)$(UNITDIR)/$$u" || exit 1; \
+	done
+	install -d -m 0755 $(DESTDIR)/var/lib/memresv
+	@state=$$(systemctl is-system-running 2>/dev/null); \
+	if [ -n "$(DESTDIR)" ]; then :; \
+	elif case $$state in running|degraded|starting|initializing|maintenance) \
+		true;; *) false;; esac; then \
+		systemctl daemon-reload && \
+		systemctl enable --now $(UNITS); \
+	else \
+		echo "systemd is not running here: enable the units with" \
+			"systemctl enable $(UNITS)"; \
+	fi
+
+# DKMS (dkms.conf): the module's sources in /usr/src/memresv-$(VERSION),
+# from which "dkms install memresv/$(VERSION)" builds it for each kernel.
+# dkms-check builds it with the dkms tool against the cached 6.1 and 6.12
+# headers, in a scratch tree: nothing under /lib/modules or /var/lib/dkms.
+VERSION		:= 1.0
+DKMS_SRC	:= /usr/src/memresv-$(VERSION)
+DKMS_KERNELS	?= 6.1 6.12
+
+dkms-source:
+	@rm -rf $(DESTDIR)$(DKMS_SRC)
+	@mkdir -p $(DESTDIR)$(DKMS_SRC)
+	@rsync -a --include='*/' --include='*.[ch]' --include=Kbuild \
+		--exclude='*' Kbuild kernel uapi $(DESTDIR)$(DKMS_SRC)/
+	@sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+	@echo "$(DESTDIR)$(DKMS_SRC): now dkms install memresv/$(VERSION)"
+
+dkms-check:
+	@$(SRC)/scripts/dkms-check.sh $(VERSION) $(DKMS_KERNELS)
 
 clean:
 	rm -rf $(BUILD)

@@ -8,18 +8,27 @@
 #   scripts/deps.sh check     exit 1 and say what is missing, change nothing
 #
 # The 6.12 test kernel comes from bookworm-backports: the suite is added to
-# APT's sources when no source names it.
+# APT's sources when no source names it.  Services are installed for the
+# systemd test guest, not for this machine: where systemd is not running
+# (a container, a CI sandbox) their packages are told not to start them.
 set -euo pipefail
 
 PACKAGES=(
-	# module and tool builds
+	# module, tool and agent builds (the agent talks to systemd with sd-bus)
 	gcc libc6-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	libsystemd-dev
+	# make dkms-check builds the module with Debian's dkms
+	dkms
 	sparse python3 python3-yaml rsync
 	# the debug test kernel (and pahole for the 6.12 headers' BTF step)
 	linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils dwarves
 	# the VM runner (zstd unpacks the 6.12 kernel for direct boot)
 	qemu-system-x86 busybox-static kmod cpio zstd
-	e2fsprogs # mkfs.ext4 for the kernel's cgroup selftests in the VM
+	# its systemd guest boots the host's own systemd, dbus, machined and
+	# libvirt; e2fsprogs makes the --state image and the ext4 of the
+	# kernel's cgroup selftests
+	systemd dbus systemd-container libvirt-daemon-system libvirt-clients
+	e2fsprogs
 	gnuplot-nox # the benchmarks' plot (make bench)
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memresv-backports.list
@@ -96,6 +105,15 @@ apt-get update -q >/dev/null || {
 	exit 1
 }
 if ((${#missing[@]})); then
+	# Without systemd, maintainer scripts start services through
+	# invoke-rc.d, which asks policy-rc.d first: 101 means "not now".
+	policy=/usr/sbin/policy-rc.d
+	if [[ ! -d /run/systemd/system && ! -e $policy ]]; then
+		printf '#!/bin/sh\n# scripts/deps.sh: no service starts here\nexit 101\n' \
+			>"$policy"
+		chmod 0755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	msg "installing: ${missing[*]}"
 	"${install_cmd[@]}" || {
 		msg "apt-get install failed: ${install_cmd[*]}"

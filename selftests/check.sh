@@ -1,16 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: host unit tests, lint, then the VM suite and the kernel's
-# cgroup selftests on each kernel given (default 6.1 6.12 debug).  Every step
-# prints TAP; the last line counts the results over all of them:
-# "N passed, N failed[, N skipped]", where expected failures (XFAIL, each
-# with its documented reason) count as skipped.  A step that fails without a
-# TAP line of its own (a crash, a kernel report caught by the runner) counts
-# as one failure.
+# make check: host unit tests, lint, the DKMS build, then on each kernel
+# given (default 6.1 6.12 debug) the runner's self-test (when the runner
+# changed, see vm_selftest), the VM suite with the kernel's cgroup selftests
+# and the systemd VM suite, and two boots of the systemd VM on the first
+# kernel.  Every step prints TAP; the last line counts the results over all
+# of them: "N passed, N failed[, N skipped]", where expected failures
+# (XFAIL, each with its documented reason) count as skipped.  A step that
+# fails without a TAP line of its own (a crash, a kernel report caught by
+# the runner) counts as one failure.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+cache=${MEMRESV_CACHE:-$HOME/.cache/memresv}
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 debug)
 log=$(mktemp -d)
@@ -102,14 +105,50 @@ memcg_replay() {
 	return "$rc"
 }
 
+# The runner's self-test boots the guest eight times: it runs only when
+# what it tests is not what last passed it on this machine.  That is a hash
+# of every file under selftests/vm/ as checked out (committed or not), the
+# kernel's release and the host's systemd (the systemd guest runs the
+# host's), recorded in the cache after a self-test passed.  A machine with
+# an empty cache (a fresh CI machine) always runs it, and so does any run
+# after a change to selftests/vm/.  MEMRESV_VM_SELFTEST=always runs it
+# anyway.
+vm_selftest_key() { # kernel
+	{
+		(cd "$src" && find selftests/vm -type f -print0 | LC_ALL=C sort -z |
+			xargs -0 sha256sum)
+		"$src/selftests/vm/kernels.sh" release "$1" 2>/dev/null
+		dpkg-query -W -f='${Version}\n' systemd 2>/dev/null
+	} | sha256sum | cut -c1-16
+}
+vm_selftest() { # kernel
+	local k=$1 key stamp=$cache/vm-selftest-$1.passed status out=$log/vm-selftest-$1
+	key=$(vm_selftest_key "$k")
+	if [ "${MEMRESV_VM_SELFTEST:-}" != always ] && [ -f "$stamp" ] &&
+	   [ "$(cat "$stamp")" = "$key" ]; then
+		echo "TAP version 13"
+		echo "1..1"
+		echo "ok 1 runner self-test on $k # SKIP selftests/vm/ passed it" \
+			"as it is now ($key)"
+		return 0
+	fi
+	"$src/selftests/vm/test-runner.sh" "$k" | tee "$out"
+	status=${PIPESTATUS[0]}
+	if [ "$status" -eq 0 ] && ! grep -q '^not ok' "$out"; then
+		mkdir -p "$cache" && echo "$key" >"$stamp.$$" && mv "$stamp.$$" "$stamp"
+	fi
+	return "$status"
+}
+
 "$src/scripts/deps.sh" install || exit 1
 step "unit tests" make -s -C "$src" unit
 step "lint" lint
+step "dkms" make -s -C "$src" dkms-check
 for k in "${kernels[@]}"; do
 	# The debug kernel runs the same suite several times slower.
 	timeout=1200
 	[ "$k" = debug ] && timeout=2400
-	step "runner self-test on $k" "$src/selftests/vm/test-runner.sh" "$k"
+	step "runner self-test on $k" vm_selftest "$k"
 	memcg_tap=$src/build/vm/memcg-selftests-$k.tap
 	mkdir -p "$src/build/vm" && rm -f "$memcg_tap"
 	memcg_args=(--quick)
@@ -119,7 +158,15 @@ for k in "${kernels[@]}"; do
 		--memcg-tap "$memcg_tap" "${memcg_args[@]}"
 	step "kernel cgroup selftests on $k, memresv busy" \
 		memcg_replay "$memcg_tap"
+	# The protection test makes the guest swap.
+	step "systemd VM suite on $k" "$src/selftests/vm/run" --init systemd \
+		--kernel "$k" --swap 1G --timeout "$timeout" -- \
+		"$src/selftests/systemd/run-all.sh"
 done
+# Two boots of the systemd guest on one kernel (the first given): what is
+# saved comes back.
+step "two boots of the systemd VM on ${kernels[0]}" \
+	"$src/selftests/systemd/twoboot.sh" "${kernels[0]}"
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

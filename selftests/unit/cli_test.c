@@ -980,6 +980,42 @@ TEST(restore_without_host_settings)
 	config_free(&cfg);
 }
 
+static void fk_missing(void *ctx, const char *cgroup)
+{
+	fk_log(ctx, "MISSING(%s);", cgroup, 0);
+}
+
+static int fk_resv_new_nocg(void *ctx, const struct resv_info *r)
+{
+	fk_log(ctx, "new(%s,%llu);", r->cgroup, r->startup);
+	return strcmp(r->cgroup, "c") ? 0 : -ENOENT;
+}
+
+TEST(restore_skips_missing_cgroups)
+{
+	struct restore_ops ops = fk_ops;
+	struct fake_kernel fk;
+	struct resv_config cfg;
+	char err[JSON_ERR_LEN];
+
+	ASSERT_EQ(0, config_from_text(restore_file, strlen(restore_file), &cfg,
+				      err, sizeof(err))) TH_LOG("%s", err);
+	/* Without --skip-missing a missing group fails it all. */
+	fk_init(&fk);
+	ops.resv_new = fk_resv_new_nocg;
+	EXPECT_EQ(-ENOENT, restore_apply(&cfg, &ops, &fk));
+	EXPECT_EQ(1, fk.reports);
+	/* With it, that group is left out and the rest applies. */
+	fk_init(&fk);
+	ops.missing = fk_missing;
+	EXPECT_EQ(0, restore_apply(&cfg, &ops, &fk));
+	EXPECT_STREQ("host_get;host_set(2048);"
+		     "get(a);new(a,20);get(b);set(b,21);get(c);new(c,22);"
+		     "MISSING(c);", fk.log);
+	EXPECT_EQ(0, fk.reports);
+	config_free(&cfg);
+}
+
 /* ------------------------------------------------------------------ */
 /* Offline place                                                      */
 /* ------------------------------------------------------------------ */

@@ -72,7 +72,7 @@ funclen:
 lockdep-check:
 	@python3 scripts/check-funcs.py --locks --pr-fmt
 
-vm-prereqs: module tool selftests-build
+vm-prereqs: module tool memresvd selftests-build systemd-tests-build
 
 check:
 	@$(SRC)/selftests/check.sh $(KERNELS)

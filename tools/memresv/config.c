@@ -95,6 +95,13 @@ static void op_report(void *ctx, const char *what, int err)
 	fail("restore", what, err);
 }
 
+static void op_missing(void *ctx, const char *cgroup)
+{
+	(void)ctx;
+	fprintf(stderr, "memresv: restore: %s: no such cgroup yet, left out\n",
+		cgroup);
+}
+
 static const struct restore_ops ipc_restore_ops = {
 	.host_get = op_host_get,
 	.host_set = op_host_set,
@@ -105,8 +112,20 @@ static const struct restore_ops ipc_restore_ops = {
 	.report = op_report,
 };
 
+static const struct restore_ops ipc_restore_skip_ops = {
+	.host_get = op_host_get,
+	.host_set = op_host_set,
+	.resv_get = op_resv_get,
+	.resv_new = op_resv_new,
+	.resv_set = op_resv_set,
+	.resv_del = op_resv_del,
+	.report = op_report,
+	.missing = op_missing,
+};
+
 /**
- * restore_main() - memresv restore [FILE|-]: apply what save printed
+ * restore_main() - memresv restore [--skip-missing] [FILE|-]: apply what
+ *	save printed
  * @argc: argument count
  * @argv: arguments
  *
@@ -116,13 +135,14 @@ int restore_main(int argc, char **argv)
 {
 	struct resv_config cfg;
 	char err[JSON_ERR_LEN];
-	bool module_missing = false;
+	bool module_missing = false, skip_missing = false;
 	const char *file = "-";
 	size_t len;
 	char *text;
 	int ret;
 
-	ret = options_flag("restore", &no_options, argc, argv, NULL) ?:
+	ret = options_flag("restore", &restore_options, argc, argv,
+			   &skip_missing) ?:
 	      options_args("restore", argc, argv, 1);
 	if (ret)
 		return ret;
@@ -142,7 +162,8 @@ int restore_main(int argc, char **argv)
 			strcmp(file, "-") ? file : "standard input", err);
 		return 1;
 	}
-	ret = restore_apply(&cfg, &ipc_restore_ops, &module_missing);
+	ret = restore_apply(&cfg, skip_missing ? &ipc_restore_skip_ops :
+			    &ipc_restore_ops, &module_missing);
 	config_free(&cfg);
 	return ret ? 1 : 0;
 }

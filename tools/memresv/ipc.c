@@ -492,6 +492,11 @@ struct resv_list {
 	size_t n, cap;
 };
 
+struct prot_list {
+	struct prot_info *v;
+	size_t n, cap;
+};
+
 static int parse_resv_list(struct nlattr **tb, void *arg)
 {
 	struct resv_list *l = arg;
@@ -626,6 +631,11 @@ struct monitor_ctx {
 	int err;
 };
 
+/* The monitor's own socket: notifications arrive there, not on ipc_sock. */
+static struct nl_sock *mon_sock;
+static struct nl_cb *mon_cb;
+static struct monitor_ctx mon_ctx;
+
 static int event_cb(struct nl_msg *msg, void *arg)
 {
 	struct monitor_ctx *m = arg;
@@ -669,6 +679,105 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 }
 
 /**
+ * ipc_monitor_close() - leave the "monitor" group, if ipc_monitor_open()
+ *	joined it
+ */
+void ipc_monitor_close(void)
+{
+	if (mon_cb)
+		nl_cb_put(mon_cb);
+	if (mon_sock)
+		nl_socket_free(mon_sock);
+	mon_cb = NULL;
+	mon_sock = NULL;
+}
+
+/**
+ * ipc_monitor_open() - join the "monitor" group on a socket of its own
+ * @fd: the socket, to poll for POLLIN; ipc_monitor_read() reads it
+ *
+ * For callers with an event loop of their own (the agent); ipc_monitor()
+ * is the loop for those without.  Needs CAP_SYS_ADMIN.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_monitor_open(int *fd)
+{
+	int grp, ret;
+
+	ipc_monitor_close();
+	ret = ipc_open();
+	if (ret)
+		return ret;
+	grp = genl_ctrl_resolve_grp(ipc_sock, MEMRESV_GENL_NAME,
+				    MEMRESV_MCGRP_MONITOR);
+	if (grp < 0) {
+		/* Resolved before, gone now: the module went meanwhile. */
+		ipc_close();
+		return grp == -NLE_OBJ_NOTFOUND ? -IPC_ENOMODULE :
+						  nl_fail(grp);
+	}
+	ret = sock_open(&mon_sock);
+	if (ret)
+		return ret;
+	/* Bursts (a module unload removes every reservation) fit. */
+	nl_socket_set_buffer_size(mon_sock, 1 << 20, 0);
+	ret = nl_socket_add_membership(mon_sock, grp);
+	if (!ret)
+		ret = nl_socket_set_nonblocking(mon_sock);
+	if (ret) {
+		ret = nl_fail(ret);
+		goto fail;
+	}
+	mon_cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!mon_cb) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	/* Notifications are not answers: they carry no sequence number. */
+	nl_cb_set(mon_cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	nl_cb_set(mon_cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &mon_ctx);
+	*fd = nl_socket_get_fd(mon_sock);
+	return 0;
+fail:
+	ipc_monitor_close();
+	return ret;
+}
+
+/**
+ * ipc_monitor_read() - hand every notification waiting on the socket to @fn
+ * @fn: called with each event; a non-zero return stops the reading and is
+ *	returned
+ * @arg: passed to @fn
+ *
+ * Never blocks.
+ *
+ * Return: 0 when nothing is left to read; -ENOBUFS when the socket
+ * overflowed and events were lost (the caller reads the state afresh);
+ * what @fn returned; or another negative errno.
+ */
+int ipc_monitor_read(ipc_event_fn fn, void *arg)
+{
+	int ret;
+
+	if (!mon_sock)
+		return -EBADF;
+	mon_ctx = (struct monitor_ctx){ .fn = fn, .arg = arg };
+	for (;;) {
+		ret = nl_recvmsgs(mon_sock, mon_cb);
+		if (mon_ctx.err)
+			return mon_ctx.err;
+		if (ret == -NLE_AGAIN)
+			return 0;
+		/* libnl says ENOBUFS (the socket overflowed) as NLE_NOMEM. */
+		if (ret == -NLE_NOMEM)
+			return -ENOBUFS;
+		if (ret < 0 && ret != -NLE_INTR)
+			return nl_fail(ret);
+	}
+}
+
+/**
  * ipc_monitor() - print notifications of the "monitor" group until stopped
  * @fn: called with each event; a non-zero return stops the monitor
  * @arg: passed to @fn
@@ -682,39 +791,12 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
 		const volatile sig_atomic_t *stop)
 {
-	struct monitor_ctx m = { .fn = fn, .arg = arg };
-	struct nl_sock *sk = NULL;
-	struct nl_cb *cb = NULL;
-	struct pollfd pfd;
-	int grp, ret;
+	struct pollfd pfd = { .events = POLLIN };
+	int ret;
 
-	ret = ipc_open();
+	ret = ipc_monitor_open(&pfd.fd);
 	if (ret)
 		return ret;
-	grp = genl_ctrl_resolve_grp(ipc_sock, MEMRESV_GENL_NAME,
-				    MEMRESV_MCGRP_MONITOR);
-	if (grp < 0)
-		return nl_fail(grp);
-	ret = sock_open(&sk);
-	if (ret)
-		return ret;
-	/* Bursts (a module unload removes every reservation) fit. */
-	nl_socket_set_buffer_size(sk, 1 << 20, 0);
-	ret = nl_socket_add_membership(sk, grp);
-	if (ret) {
-		ret = nl_fail(ret);
-		goto out;
-	}
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	/* Notifications are not answers: they carry no sequence number. */
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &m);
-	pfd.fd = nl_socket_get_fd(sk);
-	pfd.events = POLLIN;
 	while (!*stop) {
 		ret = ppoll(&pfd, 1, NULL, waitmask);
 		if (ret < 0) {
@@ -723,26 +805,79 @@ int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
 			ret = -errno;
 			goto out;
 		}
-		ret = nl_recvmsgs(sk, cb);
-		if (m.err) {
-			ret = m.err;
-			goto out;
-		}
-		if (ret == -NLE_NOMEM && !*stop) {
-			/* ENOBUFS: the socket overflowed; say so, go on. */
+		ret = ipc_monitor_read(fn, arg);
+		if (ret == -ENOBUFS && !*stop) {
 			fprintf(stderr, "memresv: monitor: events were lost (receive buffer overrun)\n");
 			continue;
 		}
-		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
-			ret = nl_fail(ret);
+		if (ret)
 			goto out;
-		}
 	}
 	ret = 0;
 out:
-	nl_cb_put(cb);
-	nl_socket_free(sk);
+	ipc_monitor_close();
 	return ret;
+}
+
+static int parse_prot(struct nlattr **tb, void *arg)
+{
+	struct prot_list *l = arg;
+	struct prot_info *p;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct prot_info *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	p = &l->v[l->n++];
+	memset(p, 0, sizeof(*p));
+	if (tb[MEMRESV_A_CGROUP])
+		nla_strlcpy(p->cgroup, tb[MEMRESV_A_CGROUP],
+			    sizeof(p->cgroup));
+	p->id = get_u64(tb[MEMRESV_A_CGROUP_ID]);
+	p->need = get_u64(tb[MEMRESV_A_PROT_NEED]);
+	p->owner = get_u8(tb[MEMRESV_A_PROT_OWNER]);
+	p->min = get_u64(tb[MEMRESV_A_PROT_MIN]);
+	return 0;
+}
+
+/**
+ * ipc_prot_list() - the ancestors of reserved groups (PROT_GET dump)
+ * @list: their protection, in cgroup-id order (the caller frees it)
+ * @n: how many
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_prot_list(struct prot_info **list, size_t *n)
+{
+	struct prot_list l = { 0 };
+	struct ipc_reply rep = { .parse = parse_prot, .arg = &l };
+	struct nl_msg *msg;
+	int tries, ret = 0;
+
+	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+		l.n = 0;
+		ret = msg_new(&msg, MEMRESV_CMD_PROT_GET, NLM_F_DUMP);
+		if (ret)
+			break;
+		ret = ipc_transact(msg, &rep);
+		if (ret || !rep.intr)
+			break;
+		ret = -EAGAIN;
+		snprintf(ipc_msg, sizeof(ipc_msg),
+			 "protection kept changing during the listing; try again");
+	}
+	if (ret) {
+		free(l.v);
+		return ret;
+	}
+	*list = l.v;
+	*n = l.n;
+	return 0;
 }
 
 /**

@@ -26,9 +26,14 @@ int ipc_resv_list(struct resv_info **list, size_t *n);
 int ipc_host_get(struct host_info *out);
 int ipc_host_set(const struct host_info *in, struct host_info *out);
 
+int ipc_prot_list(struct prot_info **list, size_t *n);
+
 typedef int (*ipc_event_fn)(const struct event_info *ev, void *arg);
 int ipc_monitor(ipc_event_fn fn, void *arg, const sigset_t *waitmask,
 		const volatile sig_atomic_t *stop);
+int ipc_monitor_open(int *fd);
+int ipc_monitor_read(ipc_event_fn fn, void *arg);
+void ipc_monitor_close(void);
 
 int ipc_family_version(unsigned int *version);
 const char *ipc_strerror(int err);

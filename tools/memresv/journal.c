@@ -62,6 +62,9 @@ static void journal_undo(const struct journal_entry *j, size_t n,
  * Host settings first (a larger capacity may be what lets the reservations
  * in), then each reservation: changed in place when its cgroup already has
  * one, added otherwise.  Reservations the file does not name are left alone.
+ * With @ops->missing, a reservation whose cgroup does not exist is left out
+ * rather than failing the whole (on a systemd host most groups are made
+ * after boot, by the units that own them).
  *
  * Return: 0 when everything applied; otherwise the first error, after
  * undoing everything applied before it.
@@ -109,6 +112,12 @@ int restore_apply(const struct resv_config *cfg, const struct restore_ops *ops,
 		} else if (err == -ENOENT) {
 			j->kind = JOURNAL_ADDED;
 			err = ops->resv_new(ctx, r);
+			/* RESV_NEW's ENOENT: no such cgroup. */
+			if (err == -ENOENT && ops->missing) {
+				ops->missing(ctx, r->cgroup);
+				err = 0;
+				continue;
+			}
 		}
 		if (err) {
 			ops->report(ctx, r->cgroup, err);

@@ -19,6 +19,9 @@
  * @report: tell the user a step failed: @what is a cgroup path, "host",
  *	or either prefixed with "undo "; called before the next step so
  *	the kernel's message for this failure is still at hand
+ * @missing: NULL, or called instead of @report when a reservation cannot
+ *	be added because its cgroup does not exist (yet): it is left out
+ *	and restore goes on (restore --skip-missing)
  *
  * Each returns 0 or a negative errno.  Kept apart from netlink so the
  * undo logic is tested on the host with a fake kernel.
@@ -31,6 +34,7 @@ struct restore_ops {
 	int (*resv_set)(void *ctx, const struct resv_info *r);
 	int (*resv_del)(void *ctx, const char *cgroup);
 	void (*report)(void *ctx, const char *what, int err);
+	void (*missing)(void *ctx, const char *cgroup);
 };
 
 int restore_apply(const struct resv_config *cfg, const struct restore_ops *ops,

@@ -214,6 +214,22 @@ struct place_result {
 };
 
 /**
+ * struct prot_info - an ancestor of reserved groups (PROT_GET)
+ * @cgroup: its path relative to the cgroup2 root
+ * @id: its cgroup id
+ * @need: the sum of the guarantees below it, bytes
+ * @owner: enum memresv_owner: who writes its memory.min
+ * @min: its memory.min now, bytes
+ */
+struct prot_info {
+	char cgroup[CGROUP_PATH_MAX];
+	uint64_t id;
+	uint64_t need;
+	uint8_t owner;
+	uint64_t min;
+};
+
+/**
  * struct event_detail - what some events carry besides a reservation
  * @paging_allowed: admission-refused: the start could use the swap tier
  * @ancestor: warning: the ancestor whose memory.min caps the guarantee

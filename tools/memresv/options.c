@@ -29,6 +29,11 @@ static const struct option json_opt[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct option skip_missing_opt[] = {
+	{ "skip-missing", no_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static const struct option place_opts[] = {
 	{ "policy", required_argument, NULL, 'p' },
 	{ "json", no_argument, NULL, 'j' },
@@ -47,6 +52,11 @@ const struct cmd_options json_options = {
 const struct cmd_options force_options = {
 	.extra = force_opt, .shortopts = "",
 	.extra_usage = (const char *const []){ "[--force]", NULL },
+};
+
+const struct cmd_options restore_options = {
+	.extra = skip_missing_opt, .shortopts = "",
+	.extra_usage = (const char *const []){ "[--skip-missing]", NULL },
 };
 
 const struct cmd_options add_options = {
@@ -225,7 +235,7 @@ static int set_flag(const char *cmd, int c, const char *arg, void *flag)
 /**
  * options_flag() - parse the options of a command that takes one flag
  * @cmd: the command
- * @co: no_options, json_options or force_options
+ * @co: no_options, json_options, force_options or restore_options
  * @argc: argument count
  * @argv: arguments; the others start at optind afterwards
  * @flag: set when the flag is given; NULL with no_options

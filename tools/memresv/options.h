@@ -39,6 +39,7 @@ struct cmd_options {
 extern const struct cmd_options no_options;
 extern const struct cmd_options json_options;
 extern const struct cmd_options force_options;
+extern const struct cmd_options restore_options;
 extern const struct cmd_options add_options;
 extern const struct cmd_options set_options;
 extern const struct cmd_options host_set_options;
