@@ -89,6 +89,7 @@ include tools/memresv/tool.mk
 include tools/memresvd/memresvd.mk
 include tools/libvirt/libvirt.mk
 include selftests/memresv/selftests.mk
+include selftests/systemd/systemd.mk
 include selftests/vm/vm.mk
 include bench/bench.mk
 include selftests/unit/unit.mk

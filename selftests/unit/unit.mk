@@ -72,7 +72,8 @@ funclen:
 lockdep-check:
 	@python3 scripts/check-funcs.py --locks --pr-fmt
 
-vm-prereqs: module tool memresvd libvirt-hook selftests-build
+vm-prereqs: module tool memresvd libvirt-hook selftests-build \
+	    systemd-tests-build
 
 check:
 	@$(SRC)/selftests/check.sh $(KERNELS)

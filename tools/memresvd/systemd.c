@@ -18,6 +18,15 @@
  * - when the need falls back to the original or below, MemoryMin= gets the
  *   original back.
  *
+ * The module tells a unit's cgroup by the extended attribute systemd puts
+ * on it, trusted.invocation_id.  systemd 252 leaves it off some of its
+ * units' cgroups (system.slice, a Delegate=yes scope such as a VM's), and
+ * the module then takes such an ancestor for one nobody owns and writes its
+ * memory.min itself, which systemd overwrites at the next daemon-reload.
+ * So every ancestor the module lists is checked here, once per cgroup:
+ * one that systemd calls a unit's cgroup gets its MemoryMin= raised
+ * through systemd too, whoever the module thinks owns it.
+ *
  * The originals are remembered in the state file, so that a restarted
  * agent gives back what the unit had, not what the agent set.  A unit's
  * MemoryMin= changed by someone else while raised (systemctl set-property)
@@ -62,6 +71,21 @@ struct raised {
 
 static struct raised *raised;
 static size_t nraised;
+
+/**
+ * struct known - what systemd said a cgroup is
+ * @id: the cgroup's id
+ * @unit: the unit whose own cgroup it is, or NULL when it is no unit's
+ * @seen: listed by the module at the last look
+ */
+struct known {
+	uint64_t id;
+	char *unit;
+	bool seen;
+};
+
+static struct known *known;
+static size_t nknown;
 
 static struct raised *raised_find(const char *cgroup)
 {
@@ -169,7 +193,8 @@ static int unit_property_str(struct agent *a, const char *path,
  * with the closest unit above a group that is none's own, so the answer is
  * checked against the unit's ControlGroup.
  */
-static int unit_of_cgroup(struct agent *a, const char *cgroup, char **unit)
+static int unit_of_cgroup(struct agent *a, const char *cgroup, char **unit,
+			  bool quiet)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	sd_bus_message *reply = NULL;
@@ -183,8 +208,10 @@ static int unit_of_cgroup(struct agent *a, const char *cgroup, char **unit)
 			       "GetUnitByControlGroup", &error, &reply, "s",
 			       want);
 	if (r < 0) {
-		log_warning("/%s: systemd knows no unit of it: %s", cgroup,
-			    error.message ? error.message : strerror(-r));
+		if (!quiet)
+			log_warning("/%s: systemd knows no unit of it: %s",
+				    cgroup, error.message ? error.message :
+				    strerror(-r));
 		goto out;
 	}
 	r = sd_bus_message_read(reply, "o", &path);
@@ -195,8 +222,9 @@ static int unit_of_cgroup(struct agent *a, const char *cgroup, char **unit)
 	if (r >= 0 && iface)
 		r = unit_property_str(a, path, iface, "ControlGroup", &cg);
 	if (r < 0 || !iface || !cg || strcmp(cg, want)) {
-		log_warning("/%s: not the cgroup of a unit systemd can give a MemoryMin= (%s)",
-			    cgroup, id ? id : "no unit");
+		if (!quiet)
+			log_warning("/%s: not the cgroup of a unit systemd can give a MemoryMin= (%s)",
+				    cgroup, id ? id : "no unit");
 		r = -ENOENT;
 		goto out;
 	}
@@ -209,6 +237,58 @@ out:
 	free(cg);
 	free(want);
 	return r;
+}
+
+/*
+ * The unit whose own cgroup @cgroup (id @id) is, or NULL: systemd is asked
+ * once per cgroup.  @owner is what the module thinks.
+ */
+static const char *unit_known(struct agent *a, const char *cgroup,
+			      uint64_t id, uint8_t owner)
+{
+	struct known *k, *v;
+	char *unit = NULL;
+	size_t i;
+	int err;
+
+	for (i = 0; i < nknown; i++)
+		if (known[i].id == id) {
+			known[i].seen = true;
+			return known[i].unit;
+		}
+	err = unit_of_cgroup(a, cgroup, &unit, owner != MEMRESV_OWNER_SYSTEMD);
+	/* No answer (the bus, systemd busy): asked again next time. */
+	if (err && (err != -ENOENT || owner == MEMRESV_OWNER_SYSTEMD))
+		return NULL;
+	v = realloc(known, (nknown + 1) * sizeof(*v));
+	if (!v) {
+		free(unit);
+		return NULL;
+	}
+	known = v;
+	k = &known[nknown++];
+	k->id = id;
+	k->unit = unit;
+	k->seen = true;
+	if (unit && owner != MEMRESV_OWNER_SYSTEMD)
+		log_notice("/%s: the cgroup of %s, which systemd left unmarked (no trusted.invocation_id): its MemoryMin= follows the need too",
+			   cgroup, unit);
+	return unit;
+}
+
+/* Forget the cgroups the module no longer lists. */
+static void known_prune(void)
+{
+	size_t i;
+
+	for (i = nknown; i-- > 0;) {
+		if (known[i].seen) {
+			known[i].seen = false;
+			continue;
+		}
+		free(known[i].unit);
+		known[i] = known[--nknown];
+	}
 }
 
 /* MemoryMin= of @unit from now on, as a runtime property. */
@@ -229,27 +309,25 @@ static int unit_set_min(struct agent *a, const char *unit, uint64_t val)
 }
 
 /* A unit not raised yet whose need may be above its own MemoryMin=. */
-static void raise_new(struct agent *a, const char *cgroup, uint64_t need)
+static void raise_new(struct agent *a, const char *unit, const char *cgroup,
+		      uint64_t need)
 {
 	char s1[SIZE_STR_LEN], s2[SIZE_STR_LEN];
 	uint64_t original;
 	struct raised *r;
-	char *unit = NULL;
 
-	if (unit_of_cgroup(a, cgroup, &unit))
-		return;
 	if (unit_property_u64(a, unit, "MemoryMin", &original))
-		goto out;
+		return;
 	if (need <= original) {
 		log_debug("%s: MemoryMin=%s covers the %s below it", unit,
 			  size_str(original, s1, sizeof(s1)),
 			  size_str(need, s2, sizeof(s2)));
-		goto out;
+		return;
 	}
 	r = raised_add(unit, cgroup);
 	if (!r) {
 		log_err("%s: out of memory", unit);
-		goto out;
+		return;
 	}
 	r->original = original;
 	r->applied = original;
@@ -257,13 +335,11 @@ static void raise_new(struct agent *a, const char *cgroup, uint64_t need)
 	/* Remembered before it is set: a crash in between loses nothing. */
 	a->state_dirty = true;
 	if (unit_set_min(a, unit, need))
-		goto out;
+		return;
 	r->applied = need;
 	log_info("%s: MemoryMin=%s to cover the guarantees below it (its own: %s)",
 		 unit, size_str(need, s1, sizeof(s1)),
 		 size_str(original, s2, sizeof(s2)));
-out:
-	free(unit);
 }
 
 /*
@@ -321,21 +397,25 @@ static void raised_update(struct agent *a, struct raised *r)
 		raised_drop(a, r);
 }
 
-static void prot_need(struct agent *a, const char *cgroup, uint64_t need)
+static void prot_need(struct agent *a, const struct prot_info *p)
 {
 	struct raised *r;
+	const char *unit;
 
 	if (!a->bus)
 		return;
-	r = raised_find(cgroup);
+	r = raised_find(p->cgroup);
 	if (!r) {
-		if (need)
-			raise_new(a, cgroup, need);
+		if (!p->need)
+			return;
+		unit = unit_known(a, p->cgroup, p->id, p->owner);
+		if (unit)
+			raise_new(a, unit, p->cgroup, p->need);
 		return;
 	}
-	if (r->need != need)
+	if (r->need != p->need)
 		a->state_dirty = true;
-	r->need = need;
+	r->need = p->need;
 	raised_update(a, r);
 }
 
@@ -369,18 +449,25 @@ static void systemd_sync(struct agent *a)
 		}
 	}
 	for (i = 0; i < n; i++)
-		if (list[i].owner == MEMRESV_OWNER_SYSTEMD)
-			prot_need(a, list[i].cgroup, list[i].need);
+		prot_need(a, &list[i]);
+	if (a->module)
+		known_prune();
 	free(list);
 }
 
 static void systemd_event(struct agent *a, const struct event_info *ev)
 {
+	struct prot_info p = {
+		.id = ev->resv.id,
+		.need = ev->detail.prot_need,
+		.owner = ev->detail.prot_owner,
+	};
+
 	if (ev->event != MEMRESV_EVENT_PROTECTION ||
-	    ev->detail.prot_owner != MEMRESV_OWNER_SYSTEMD ||
 	    !HAS(&ev->resv, RESV_CGROUP))
 		return;
-	prot_need(a, ev->resv.cgroup, ev->detail.prot_need);
+	snprintf(p.cgroup, sizeof(p.cgroup), "%s", ev->resv.cgroup);
+	prot_need(a, &p);
 }
 
 /*
@@ -398,6 +485,11 @@ static void systemd_tick(struct agent *a)
 
 	if (!a->bus)
 		return;
+	/*
+	 * The module announces the needs of the ancestors it takes for
+	 * systemd's, not of those it writes itself: the list is read again.
+	 */
+	systemd_sync(a);
 	/* Downwards: raised_update() may move the last entry into this one. */
 	for (i = nraised; i-- > 0;) {
 		struct raised *r = &raised[i];
@@ -469,6 +561,11 @@ static void systemd_exit(struct agent *a)
 	free(raised);
 	raised = NULL;
 	nraised = 0;
+	for (i = 0; i < nknown; i++)
+		free(known[i].unit);
+	free(known);
+	known = NULL;
+	nknown = 0;
 }
 
 const struct agent_part systemd_part = {
