@@ -15,37 +15,15 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
-NTESTS=13
+# shellcheck source=selftests/systemd/lib.sh
+. "$src/selftests/systemd/lib.sh"
 MiB=$((1024 * 1024))
 PFX=memresv-lt
 VIRSH=(virsh -q -c qemu:///system)
 tmp=$(mktemp -d)
 
-n=0
-failed=0
-
-ok() { # cond desc [detail...]
-	n=$((n + 1))
-	if [[ $1 == 1 ]]; then
-		echo "ok $n $2"
-		return
-	fi
-	failed=$((failed + 1))
-	echo "not ok $n $2"
-	shift 2
-	local l
-	for l in "$@"; do
-		echo "# $l"
-	done
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-
-# shellcheck disable=SC2317 # called from the EXIT trap
-cleanup() {
+# shellcheck disable=SC2317 # run at exit
+remove_domains() {
 	local d
 	for d in $("${VIRSH[@]}" list --all --name 2>/dev/null | grep "^$PFX"); do
 		"${VIRSH[@]}" destroy "$d" >/dev/null 2>&1
@@ -53,7 +31,7 @@ cleanup() {
 	done
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
+at_exit remove_domains
 
 # A domain: name, <memory> in MiB, the metadata element's attributes (or
 # "none"), and more XML for <domain>.
@@ -72,7 +50,6 @@ domain_xml() { # name mem_mib attrs [extra]
 		  ${4:-}
 		  <devices>
 		    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-		    <graphics type='none'/>
 		    <memballoon model='virtio'/>
 		  </devices>
 		</domain>
@@ -107,24 +84,18 @@ import json, sys
 print(sum(1 for r in json.load(sys.stdin) if ".scope/libvirt" in r["cgroup"]))'
 }
 
-wait_for() { # secs cmd...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < end)) || return 1
-		sleep 0.5
+plan 13
+if ! command -v virsh >/dev/null || [[ ! -x /usr/bin/qemu-system-x86_64 ]]; then
+	for i in $(seq 13); do
+		skip "libvirt test $i" "virsh or qemu-system-x86_64 is not installed (scripts/deps.sh install)"
 	done
-}
-
-echo "TAP version 13"
-[[ $(cat /proc/1/comm) == systemd ]] || skip_all "PID 1 is not systemd (run in selftests/vm/run --init systemd)"
-command -v virsh >/dev/null || skip_all "virsh is not installed (scripts/deps.sh install)"
-[[ -x /usr/bin/qemu-system-x86_64 ]] || skip_all "qemu-system-x86_64 is not installed"
-echo "1..$NTESTS"
+	finish
+fi
 
 # 1: the same target an administrator runs installs and starts everything.
 out=$(make -s -C "$src" install-libvirt 2>&1)
 st=$?
+wait_for 20 systemctl is-active -q memresvd.service
 ok "$([[ $st == 0 && -x /etc/libvirt/hooks/qemu.d/memresv ]] &&
 	systemctl is-active --quiet memresvd.service && echo 1)" \
 	"make install-libvirt installs the hook and starts the agent" \
@@ -243,5 +214,4 @@ ok "$([[ $st == 0 && $(libvirt_resvs) == 0 ]] && echo 1)" \
 	"a domain without memresv metadata starts and is left alone" "status $st: $err"
 "${VIRSH[@]}" destroy $PFX-plain >/dev/null 2>&1
 
-[[ $n == "$NTESTS" ]] || { echo "# ran $n of $NTESTS tests"; exit 1; }
-((failed == 0))
+finish
