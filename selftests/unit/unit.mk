@@ -81,6 +81,8 @@ check:
 demo:
 	@$(DEPS_SH) install
 	@$(SRC)/selftests/vm/run --kernel $(KERNEL) -- $(SRC)/scripts/demo.sh
+	@$(SRC)/selftests/vm/run --no-build --init systemd --kernel $(KERNEL) \
+		-- $(SRC)/scripts/demo-libvirt.sh
 
 .PHONY: unit unit-build vm-prereqs selftests-build nlgen-check layers \
 	funclen lockdep-check

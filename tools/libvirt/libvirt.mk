@@ -35,3 +35,13 @@ install-libvirt: install-systemd $(LIBVIRT_HOOK)
 	fi
 
 .PHONY: libvirt-hook install-libvirt
+
+# The unit test of domain.c (selftests/unit/domain_test.c) needs libxml2.
+$(BUILD)/unit/domain_test: selftests/unit/domain_test.c $(LIBVIRT_SRCS) \
+			   $(LIBVIRT_HDRS) $(TOOL_LIB_SRCS) $(TOOL_HDRS) \
+			   kernel/policy.c | $(KSFT_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(KSFT_CFLAGS) $(USER_CPPFLAGS) \
+		-I$(TOOL_DIR) $(JSON_CFLAGS) $(XML_CFLAGS) -o $@ $< \
+		$(LIBVIRT_SRCS) $(TOOL_LIB_SRCS) kernel/policy.c \
+		$(XML_LIBS) $(JSON_LIBS)
