@@ -624,6 +624,64 @@ int ipc_hold_del(const char *key)
 	return resv_request_x(MEMRESV_CMD_HOLD_DEL, &r, 0, false, &x, NULL);
 }
 
+struct hold_list {
+	struct hold_info *v;
+	size_t n, cap;
+};
+
+static int parse_hold_list(struct nlattr **tb, void *arg)
+{
+	struct hold_list *l = arg;
+	struct hold_info *h;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		struct hold_info *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	h = &l->v[l->n++];
+	memset(h, 0, sizeof(*h));
+	get_fields(tb, &h->r, resv_fields, resv_nfields);
+	if (tb[MEMRESV_A_HOLD_KEY])
+		nla_strlcpy(h->key, tb[MEMRESV_A_HOLD_KEY], sizeof(h->key));
+	if (tb[MEMRESV_A_HOLD_LEFT_MS] &&
+	    nla_len(tb[MEMRESV_A_HOLD_LEFT_MS]) >= (int)sizeof(uint64_t))
+		h->left_ms = nla_get_u64(tb[MEMRESV_A_HOLD_LEFT_MS]);
+	return 0;
+}
+
+/**
+ * ipc_hold_list() - every hold (HOLD_GET dump)
+ * @list: the holds (the caller frees it)
+ * @n: how many
+ *
+ * Holds are host-wide: a reader inside a cgroup namespace sees none.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_hold_list(struct hold_info **list, size_t *n)
+{
+	struct hold_list l = { 0 };
+	struct ipc_reply rep = { .parse = parse_hold_list, .arg = &l };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = msg_new(&msg, MEMRESV_CMD_HOLD_GET, NLM_F_DUMP);
+	if (!ret)
+		ret = ipc_transact(msg, &rep);
+	if (ret) {
+		free(l.v);
+		return ret;
+	}
+	*list = l.v;
+	*n = l.n;
+	return 0;
+}
+
 struct resv_list {
 	struct resv_info *v;
 	size_t n, cap;
