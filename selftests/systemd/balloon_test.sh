@@ -63,17 +63,18 @@ cat >"$tmp/$NAME.xml" <<EOF
   <metadata>
     <memresv:reservation xmlns:memresv="urn:memresv:1" minimum="96M"/>
   </metadata>
-  <memory unit='MiB'>448</memory>
+  <memory unit='MiB'>384</memory>
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$BOOT/$NAME.vmlinux</kernel>
     <initrd>$BOOT/$NAME.initrd</initrd>
-    <cmdline>console=ttyS0 quiet mitigations=off</cmdline>
+    <cmdline>console=ttyS0 mitigations=off nokaslr tsc=reliable no_timer_check acpi=noirq</cmdline>
   </os>
   <features><tcg><tb-cache unit='MiB'>64</tb-cache></tcg></features>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='none'/>
     <serial type='file'>
       <source path='$CONSOLE'/>
       <target port='0'/>
@@ -104,6 +105,7 @@ t0 = time.monotonic()
 samples, lines = [], []          # (t, reservation), (t, guest line)
 marks = {}                       # up, growing, grown, freed -> t
 pos = 0
+last_raw = ''
 results = []
 
 def ok(cond, desc, *detail):
@@ -117,10 +119,13 @@ def read_console():
             data = f.read()
     except OSError:
         return
+    global last_raw
     end = data.rfind(b'\n') + 1
     pos += end
     now = time.monotonic() - t0
     for raw in data[:end].decode(errors='replace').splitlines():
+        if raw.strip():
+            last_raw = raw
         if 'guest:' not in raw:
             continue
         line = raw[raw.index('guest:'):]
@@ -150,12 +155,18 @@ def guest_view(after=0, before=1e9, key='total'):
     return [int(re.search(key + r'=(\d+)', l).group(1)) for t, l in lines
             if after <= t < before and key + '=' in l]
 
-deadline = 900
+deadline = 1500
+said = 0
 while time.monotonic() - t0 < deadline:
     read_console()
     r = sample()
     if r is None:
         break
+    if time.monotonic() - t0 - said >= 60:
+        said = time.monotonic() - t0
+        print(f'# {said:.0f} s: {r["state"]} {r.get("actuator")} target '
+              f'{r["target"] >> 20} current {r["current"] >> 20} MiB; '
+              f'console: {lines[-1][1] if lines else last_raw[-80:]!r}', flush=True)
     if 'freed' in marks:
         base = [s['current'] for t, s in samples if t <= marks['freed']][-1]
         if r['current'] <= base - 0.75 * grow * MiB or \

@@ -84,9 +84,9 @@ import json, sys
 print(sum(1 for r in json.load(sys.stdin) if ".scope/libvirt" in r["cgroup"]))'
 }
 
-plan 13
+plan 14
 if ! command -v virsh >/dev/null || [[ ! -x /usr/bin/qemu-system-x86_64 ]]; then
-	for i in $(seq 13); do
+	for i in $(seq 14); do
 		skip "libvirt test $i" "virsh or qemu-system-x86_64 is not installed (scripts/deps.sh install)"
 	done
 	finish
@@ -206,7 +206,23 @@ st=$?
 ok "$([[ $st != 0 && $err == *"<memtune>"*"remove <memtune>"* ]] && echo 1)" \
 	"a domain with <memtune> limits and memresv metadata is refused" "status $st: $err"
 
-# 13: a domain without the element is left alone.
+# 13: the hold between prepare and started shows in memresv show, and
+# release gives it back (the hook run by hand as libvirtd runs it).
+define $PFX-held 128 'startup="96M" minimum="48M" overhead="16M"'
+uuid=$("${VIRSH[@]}" domuuid $PFX-held)
+"${VIRSH[@]}" dumpxml $PFX-held >"$tmp/held.xml"
+hook=/etc/libvirt/hooks/qemu.d/memresv
+"$hook" $PFX-held prepare begin - <"$tmp/held.xml"
+st=$?
+shown=$(memresv show)
+holds=$(host_field holds)
+"$hook" $PFX-held release end - <"$tmp/held.xml"
+ok "$([[ $st == 0 && $holds == 1 && $shown == *"$uuid"*"112M"* &&
+	$(host_field holds) == 0 ]] && echo 1)" \
+	"prepare holds the start's memory under the domain's UUID (memresv show lists it); release gives it back" \
+	"prepare: $st, holds $holds, then $(host_field holds)" "$shown"
+
+# 14: a domain without the element is left alone.
 define $PFX-plain 128 none
 err=$("${VIRSH[@]}" start --paused $PFX-plain 2>&1)
 st=$?

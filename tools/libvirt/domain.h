@@ -21,7 +21,7 @@
 #define MEMRESV_XML_NS		"urn:memresv:1"
 #define MEMRESV_XML_ELEMENT	"reservation"
 /* Where the hook tells the agent which group holds which domain. */
-#define MEMRESV_LIBVIRT_RUN_DIR	"/run/memresv/libvirt"
+#define MEMRESV_LIBVIRT_RUN_DIR	"/run/memresv-libvirt"
 #define DOMAIN_UUID_LEN		37
 #define DOMAIN_NAME_LEN		256
 #define DOMAIN_ERR_LEN		512
