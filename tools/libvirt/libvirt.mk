@@ -34,7 +34,16 @@ install-libvirt: install-systemd $(LIBVIRT_HOOK)
 		systemctl restart libvirtd.service; \
 	fi
 
-.PHONY: libvirt-hook install-libvirt
+# The nested guest of the balloon test (selftests/systemd/guest/build.sh:
+# a small kernel, once, and an initramfs), built on the host before the
+# systemd VM suite runs it on 6.1: building it inside the VM would take
+# an age under emulation.
+balloon-guest:
+	@$(SRC)/selftests/systemd/guest/build.sh >/dev/null
+
+vm-prereqs: $(if $(filter 6.1,$(KERNEL)),balloon-guest)
+
+.PHONY: libvirt-hook install-libvirt balloon-guest
 
 # The unit test of domain.c (selftests/unit/domain_test.c) needs libxml2.
 $(BUILD)/unit/domain_test: selftests/unit/domain_test.c $(LIBVIRT_SRCS) \
