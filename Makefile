@@ -62,7 +62,7 @@ MOD_SRCS	:= Kbuild $(wildcard kernel/*.[ch]) uapi/linux/memresv.h
 	install-tool install-systemd checkpatch sparse kernels nlgen \
 	dkms-source dkms-check
 
-all: module tool memresvd
+all: module tool memresvd libvirt-hook
 
 deps:
 	@$(DEPS_SH) install
@@ -89,6 +89,7 @@ kernels:
 # collects what the others add to UNIT_BINS and CHECK_STEPS.
 include tools/memresv/tool.mk
 include tools/memresvd/memresvd.mk
+include tools/libvirt/libvirt.mk
 include selftests/memresv/selftests.mk
 include selftests/systemd/systemd.mk
 include selftests/vm/vm.mk
@@ -106,7 +107,7 @@ MANDIR		:= $(PREFIX)/share/man
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 UNITS		:= memresv.service memresvd.service
 
-install: module tool memresvd
+install: module tool memresvd libvirt-hook
 	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
 		$$(modinfo -F vermagic $(MODDIR)/memresv.ko | cut -d' ' -f1)

@@ -17,6 +17,8 @@ PACKAGES=(
 	# module, tool and agent builds (the agent talks to systemd with sd-bus)
 	gcc libc6-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	libsystemd-dev
+	# the libvirt hook (libxml2) and the agent's libvirt part
+	libvirt-dev libxml2-dev
 	# make dkms-check builds the module with Debian's dkms
 	dkms
 	sparse python3 python3-yaml rsync

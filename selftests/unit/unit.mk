@@ -72,7 +72,8 @@ funclen:
 lockdep-check:
 	@python3 scripts/check-funcs.py --locks --pr-fmt
 
-vm-prereqs: module tool memresvd selftests-build systemd-tests-build
+vm-prereqs: module tool memresvd libvirt-hook selftests-build \
+	    systemd-tests-build
 
 check:
 	@$(SRC)/selftests/check.sh $(KERNELS)
@@ -80,6 +81,8 @@ check:
 demo:
 	@$(DEPS_SH) install
 	@$(SRC)/selftests/vm/run --kernel $(KERNEL) -- $(SRC)/scripts/demo.sh
+	@$(SRC)/selftests/vm/run --no-build --init systemd --kernel $(KERNEL) \
+		-- $(SRC)/scripts/demo-libvirt.sh
 
 .PHONY: unit unit-build vm-prereqs selftests-build nlgen-check layers \
 	funclen lockdep-check

@@ -368,9 +368,41 @@ static int parse_host(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/*
+ * What a request carries besides a reservation's fields: the hold it names
+ * (HOLD_NEW, HOLD_DEL, RESV_NEW taking a hold over), a hold's timeout, the
+ * guest's report (RESV_REPORT).  Zero members are not sent.
+ */
+struct resv_extra {
+	const char *hold_key;
+	uint32_t hold_timeout;
+	bool report;
+	uint64_t guest_demand;
+	uint64_t guest_size;
+};
+
+static int put_extra(struct nl_msg *msg, const struct resv_extra *x)
+{
+	if (!x)
+		return 0;
+	if (x->hold_key && nla_put_string(msg, MEMRESV_A_HOLD_KEY, x->hold_key))
+		return -EMSGSIZE;
+	if (x->hold_timeout &&
+	    nla_put_u32(msg, MEMRESV_A_HOLD_TIMEOUT, x->hold_timeout))
+		return -EMSGSIZE;
+	if (x->report &&
+	    (nla_put_u64(msg, MEMRESV_A_GUEST_DEMAND, x->guest_demand) ||
+	     (x->guest_size &&
+	      nla_put_u64(msg, MEMRESV_A_GUEST_SIZE, x->guest_size))))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* One request that is answered with one reservation (or just an ACK). */
-static int resv_request(uint8_t cmd, const struct resv_info *in, uint32_t mask,
-			bool force, struct resv_info *out)
+static int resv_request_x(uint8_t cmd, const struct resv_info *in,
+			  uint32_t mask, bool force,
+			  const struct resv_extra *extra,
+			  struct resv_info *out)
 {
 	struct ipc_reply rep = { .parse = out ? parse_resv : NULL, .arg = out };
 	struct nl_msg *msg;
@@ -383,6 +415,8 @@ static int resv_request(uint8_t cmd, const struct resv_info *in, uint32_t mask,
 			 mask | (1u << RESV_CGROUP));
 	if (!ret && force && nla_put_flag(msg, MEMRESV_A_FORCE))
 		ret = -EMSGSIZE;
+	if (!ret)
+		ret = put_extra(msg, extra);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -390,6 +424,12 @@ static int resv_request(uint8_t cmd, const struct resv_info *in, uint32_t mask,
 	if (out)
 		memset(out, 0, sizeof(*out));
 	return ipc_transact(msg, &rep);
+}
+
+static int resv_request(uint8_t cmd, const struct resv_info *in, uint32_t mask,
+			bool force, struct resv_info *out)
+{
+	return resv_request_x(cmd, in, mask, force, NULL, out);
 }
 
 static void resv_named(struct resv_info *r, const char *cgroup)
@@ -485,6 +525,161 @@ int ipc_resv_get(const char *cgroup, struct resv_info *out)
 
 	resv_named(&r, cgroup);
 	return resv_request(MEMRESV_CMD_RESV_GET, &r, 0, false, out);
+}
+
+/**
+ * ipc_resv_new_held() - add a reservation that takes a hold's admission over
+ *	(RESV_NEW with HOLD_KEY)
+ * @in: cgroup and settings; startup, minimum and maximum must be the hold's
+ * @key: the hold
+ * @out: the reservation as admitted
+ *
+ * Return: 0 or a negative errno (-ENOENT: no such hold, it expired).
+ */
+int ipc_resv_new_held(const struct resv_info *in, const char *key,
+		      struct resv_info *out)
+{
+	struct resv_extra x = { .hold_key = key };
+
+	return resv_request_x(MEMRESV_CMD_RESV_NEW, in,
+			      RESV_SETTINGS | (1u << RESV_ACTUATOR), false, &x,
+			      out);
+}
+
+/**
+ * ipc_resv_actuator() - say what moves a reservation's memory (RESV_SET)
+ * @cgroup: the cgroup path
+ * @actuator: enum memresv_actuator
+ * @out: the reservation afterwards, or NULL
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_actuator(const char *cgroup, uint8_t actuator,
+		      struct resv_info *out)
+{
+	struct resv_info r;
+
+	resv_named(&r, cgroup);
+	r.actuator = actuator;
+	SET(&r, RESV_ACTUATOR);
+	return resv_request(MEMRESV_CMD_RESV_SET, &r, 1u << RESV_ACTUATOR,
+			    false, out);
+}
+
+/**
+ * ipc_resv_report() - what the guest itself says (RESV_REPORT)
+ * @cgroup: the cgroup path
+ * @demand: what the guest needs, as its group counts it, bytes
+ * @size: what its balloon leaves it, as its group counts it, or 0
+ * @out: the reservation, whose target the balloon should follow
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_report(const char *cgroup, uint64_t demand, uint64_t size,
+		    struct resv_info *out)
+{
+	struct resv_extra x = {
+		.report = true, .guest_demand = demand, .guest_size = size,
+	};
+	struct resv_info r;
+
+	resv_named(&r, cgroup);
+	return resv_request_x(MEMRESV_CMD_RESV_REPORT, &r, 0, false, &x, out);
+}
+
+/**
+ * ipc_hold_new() - admit a start before its cgroup exists (HOLD_NEW)
+ * @key: the hold's key (for libvirt, the domain's UUID)
+ * @in: startup, minimum, maximum and optionally paging
+ * @timeout: seconds until a hold nobody took is given back; 0: the default
+ * @force: let this start use the swap tier unless paging is "never"
+ * @out: the hold (sizes, state, guarantee), or NULL
+ *
+ * Return: 0 or a negative errno (-ENOMEM: does not fit, -EEXIST: the key
+ * holds already).
+ */
+int ipc_hold_new(const char *key, const struct resv_info *in,
+		 uint32_t timeout, bool force, struct resv_info *out)
+{
+	struct resv_extra x = { .hold_key = key, .hold_timeout = timeout };
+	struct resv_info r = *in;
+
+	r.set &= ~(1u << RESV_CGROUP);
+	return resv_request_x(MEMRESV_CMD_HOLD_NEW, &r,
+			      RESV_REQUEST | (1u << RESV_PAGING), force, &x,
+			      out);
+}
+
+/**
+ * ipc_hold_del() - give a hold back (HOLD_DEL)
+ * @key: the hold's key
+ *
+ * Return: 0 or a negative errno (-ENOENT: no such hold).
+ */
+int ipc_hold_del(const char *key)
+{
+	struct resv_extra x = { .hold_key = key };
+	struct resv_info r = { 0 };
+
+	return resv_request_x(MEMRESV_CMD_HOLD_DEL, &r, 0, false, &x, NULL);
+}
+
+struct hold_list {
+	struct hold_info *v;
+	size_t n, cap;
+};
+
+static int parse_hold_list(struct nlattr **tb, void *arg)
+{
+	struct hold_list *l = arg;
+	struct hold_info *h;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		struct hold_info *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	h = &l->v[l->n++];
+	memset(h, 0, sizeof(*h));
+	get_fields(tb, &h->r, resv_fields, resv_nfields);
+	if (tb[MEMRESV_A_HOLD_KEY])
+		nla_strlcpy(h->key, tb[MEMRESV_A_HOLD_KEY], sizeof(h->key));
+	if (tb[MEMRESV_A_HOLD_LEFT_MS] &&
+	    nla_len(tb[MEMRESV_A_HOLD_LEFT_MS]) >= (int)sizeof(uint64_t))
+		h->left_ms = nla_get_u64(tb[MEMRESV_A_HOLD_LEFT_MS]);
+	return 0;
+}
+
+/**
+ * ipc_hold_list() - every hold (HOLD_GET dump)
+ * @list: the holds (the caller frees it)
+ * @n: how many
+ *
+ * Holds are host-wide: a reader inside a cgroup namespace sees none.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_hold_list(struct hold_info **list, size_t *n)
+{
+	struct hold_list l = { 0 };
+	struct ipc_reply rep = { .parse = parse_hold_list, .arg = &l };
+	struct nl_msg *msg;
+	int ret;
+
+	ret = msg_new(&msg, MEMRESV_CMD_HOLD_GET, NLM_F_DUMP);
+	if (!ret)
+		ret = ipc_transact(msg, &rep);
+	if (ret) {
+		free(l.v);
+		return ret;
+	}
+	*list = l.v;
+	*n = l.n;
+	return 0;
 }
 
 struct resv_list {

@@ -22,6 +22,29 @@ int ipc_resv_del(const char *cgroup);
 int ipc_resv_restart(const char *cgroup, bool force, struct resv_info *out);
 int ipc_resv_ready(const char *cgroup, struct resv_info *out);
 int ipc_resv_get(const char *cgroup, struct resv_info *out);
+int ipc_resv_new_held(const struct resv_info *in, const char *key,
+		      struct resv_info *out);
+int ipc_resv_actuator(const char *cgroup, uint8_t actuator,
+		      struct resv_info *out);
+int ipc_resv_report(const char *cgroup, uint64_t demand, uint64_t size,
+		    struct resv_info *out);
+int ipc_hold_new(const char *key, const struct resv_info *in,
+		 uint32_t timeout, bool force, struct resv_info *out);
+int ipc_hold_del(const char *key);
+
+/**
+ * struct hold_info - an admission waiting for its cgroup (HOLD_GET)
+ * @key: the hold's key (for libvirt, the domain's UUID)
+ * @r: its startup, minimum, maximum, state and guarantee
+ * @left_ms: time until it is given back
+ */
+struct hold_info {
+	char key[MEMRESV_HOLD_KEY_LEN];
+	struct resv_info r;
+	uint64_t left_ms;
+};
+
+int ipc_hold_list(struct hold_info **list, size_t *n);
 int ipc_resv_list(struct resv_info **list, size_t *n);
 int ipc_host_get(struct host_info *out);
 int ipc_host_set(const struct host_info *in, struct host_info *out);

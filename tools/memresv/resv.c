@@ -214,6 +214,55 @@ static int print_table(const struct resv_info *v, size_t n)
 	return ret;
 }
 
+/* Admissions waiting for their cgroup (a VM about to start), if any. */
+static int print_holds(void)
+{
+	static const char * const heads[] = {
+		"HOLD", "STATE", "MIN", "STARTUP", "MAX", "GUARANTEE", "LEFT",
+	};
+	static const bool right[] = {
+		false, false, true, true, true, true, true,
+	};
+	static const unsigned int sizes[] = {
+		RESV_MINIMUM, RESV_STARTUP, RESV_MAXIMUM, RESV_GUARANTEE,
+	};
+	char cells[4][SIZE_STR_LEN], state[32], left[32];
+	struct hold_info *v = NULL;
+	const char *row[7];
+	struct table t;
+	size_t n = 0, i, k;
+	int ret;
+
+	ret = ipc_hold_list(&v, &n);
+	if (ret || !n) {
+		free(v);
+		return ret;
+	}
+	table_init(&t, 7, heads, right);
+	for (i = 0; i < n && !ret; i++) {
+		const struct resv_info *r = &v[i].r;
+
+		row[0] = v[i].key;
+		row[1] = HAS(r, RESV_STATE) ?
+			format_field(r, field_by_bit(resv_fields, resv_nfields,
+						     RESV_STATE),
+				     state, sizeof(state)) : "-";
+		for (k = 0; k < 4; k++)
+			row[2 + k] = size_cell(r, sizes[k], cells[k]);
+		snprintf(left, sizeof(left), "%llus",
+			 (unsigned long long)((v[i].left_ms + 999) / 1000));
+		row[6] = left;
+		ret = table_add(&t, row);
+	}
+	if (!ret) {
+		printf("\n");
+		table_print(&t, stdout);
+	}
+	table_free(&t);
+	free(v);
+	return ret;
+}
+
 static void print_resv(const struct resv_info *r)
 {
 	print_fields(stdout, r, resv_fields, resv_nfields);
@@ -266,7 +315,7 @@ int show_main(int argc, char **argv)
 			json_array_push(&arr, resv_to_json(&list[i]));
 		ret = json_print(arr, stdout, true);
 	} else {
-		ret = print_table(list, n);
+		ret = print_table(list, n) ?: print_holds();
 	}
 	free(list);
 	return ret ? fail("show", NULL, ret) : 0;

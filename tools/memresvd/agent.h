@@ -92,6 +92,7 @@ struct agent_part {
 extern const struct agent_part systemd_part;
 extern const struct agent_part oomd_part;
 extern const struct agent_part saved_part;
+extern const struct agent_part libvirt_part;
 
 /* log.c: to the journal when stderr is the journal, plain text otherwise. */
 enum agent_level {

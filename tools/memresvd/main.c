@@ -39,6 +39,7 @@ static const struct agent_part *const parts[] = {
 	&systemd_part,
 	&oomd_part,
 	&saved_part,
+	&libvirt_part,
 };
 
 #define NPARTS	(sizeof(parts) / sizeof(parts[0]))

@@ -7,8 +7,8 @@
 # same code as the tool, so there is one client to keep right.
 MEMRESVD_DIR	:= tools/memresvd
 MEMRESVD_SRCS	:= $(addprefix $(MEMRESVD_DIR)/, main.c log.c files.c systemd.c \
-		     oomd.c saved.c)
-MEMRESVD_HDRS	:= $(wildcard $(MEMRESVD_DIR)/*.h)
+		     oomd.c saved.c libvirt.c) tools/libvirt/domain.c
+MEMRESVD_HDRS	:= $(wildcard $(MEMRESVD_DIR)/*.h) tools/libvirt/domain.h
 TOOL_LIB	:= $(BUILD)/libmemresv.a
 TOOL_LIB_OBJS	:= $(patsubst %.c,$(BUILD)/libmemresv/%.o, \
 		   $(notdir $(TOOL_LIB_SRCS) tools/memresv/ipc.c kernel/policy.c))
@@ -34,8 +34,10 @@ memresvd: $(BUILD)/memresvd
 $(BUILD)/memresvd: $(MEMRESVD_SRCS) $(MEMRESVD_HDRS) $(TOOL_LIB)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(USER_CPPFLAGS) -I$(TOOL_DIR) \
-		$(NL_CFLAGS) $(JSON_CFLAGS) $(SYSTEMD_CFLAGS) -o $@ \
-		$(MEMRESVD_SRCS) $(TOOL_LIB) $(SYSTEMD_LIBS) $(NL_LIBS) \
-		$(JSON_LIBS)
+		-Itools/libvirt $(NL_CFLAGS) $(JSON_CFLAGS) $(SYSTEMD_CFLAGS) \
+		$(shell pkg-config --cflags libvirt libxml-2.0 2>/dev/null) \
+		-pthread -o $@ $(MEMRESVD_SRCS) $(TOOL_LIB) $(SYSTEMD_LIBS) \
+		$(shell pkg-config --libs libvirt libxml-2.0 2>/dev/null) \
+		$(NL_LIBS) $(JSON_LIBS)
 
 .PHONY: memresvd
