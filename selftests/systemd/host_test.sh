@@ -15,23 +15,9 @@ CGROOT=/sys/fs/cgroup
 UNIT=memresv-host-test-$$
 NTESTS=5
 
-n=0
-failed=0
-
-ok() { # cond desc [detail...]
-	n=$((n + 1))
-	if [[ $1 == 1 ]]; then
-		echo "ok $n $2"
-		return
-	fi
-	failed=$((failed + 1))
-	echo "not ok $n $2"
-	shift 2
-	local l
-	for l in "$@"; do
-		echo "# $l"
-	done
-}
+# ok(), n and failed
+# shellcheck source=selftests/systemd/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {

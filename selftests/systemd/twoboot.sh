@@ -16,23 +16,9 @@ kernel=${1:-6.1}
 out=$src/build/twoboot-$kernel
 img=$out/root.img
 guest=$src/selftests/systemd/twoboot-guest.sh
-n=0
-failed=0
-
-ok() { # cond desc [detail...]
-	n=$((n + 1))
-	if [[ $1 == 1 ]]; then
-		echo "ok $n $2"
-		return
-	fi
-	failed=$((failed + 1))
-	echo "not ok $n $2"
-	shift 2
-	local l
-	for l in "$@"; do
-		echo "# $l"
-	done
-}
+# ok(), n and failed
+# shellcheck source=selftests/systemd/lib.sh
+. "$src/selftests/systemd/lib.sh"
 
 boot() { # phase
 	"$src/selftests/vm/run" --init systemd --kernel "$kernel" --no-build \
