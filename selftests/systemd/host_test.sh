@@ -11,11 +11,10 @@
 # when a test failed.
 set -uo pipefail
 
-CGROOT=/sys/fs/cgroup
 UNIT=memresv-host-test-$$
 NTESTS=5
 
-# ok(), n and failed
+# plan(), ok(), finish(), xattr(), prop()
 # shellcheck source=selftests/systemd/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -26,28 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# An extended attribute of a cgroup, or nothing when it has none.
-xattr() { # path name
-	python3 - "$@" <<-'PY'
-		import os, sys
-		try:
-		    print(os.getxattr(sys.argv[1], sys.argv[2]).decode())
-		except OSError:
-		    pass
-	PY
-}
-
-# A property of a unit, as systemd reports it.
-prop() { # unit property
-	systemctl show -p "$2" --value "$1"
-}
-
-echo "TAP version 13"
-if [[ $(cat /proc/1/comm) != systemd ]]; then
-	echo "1..0 # SKIP PID 1 is not systemd"
-	exit 0
-fi
-echo "1..$NTESTS"
+plan $NTESTS
 
 # 1. The mount: memory_recursiveprot lets a guarantee (memory.min) reach a
 # group through ancestors that leave their own protection unset.
@@ -75,7 +53,7 @@ ok "$r" "systemd reports a unit's cgroup (ControlGroup), where its process runs"
 	"ControlGroup=$plain MainPID=$pid" \
 	"/proc/$pid/cgroup: $(cat "/proc/$pid/cgroup" 2>&1)"
 id=$(prop "$UNIT-plain.service" InvocationID)
-got=$(xattr "$CGROOT$plain" trusted.invocation_id)
+got=$(xattr "$plain" trusted.invocation_id)
 [[ -n $id && $got == "$id" ]] && r=1 || r=0
 ok "$r" "a unit's cgroup carries trusted.invocation_id, the unit's InvocationID" \
 	"InvocationID=$id trusted.invocation_id=${got:-(none)}"
@@ -85,12 +63,11 @@ ok "$r" "a unit's cgroup carries trusted.invocation_id, the unit's InvocationID"
 systemd-run -q --unit="$UNIT-delegated.service" -p Type=exec -p Delegate=yes \
 	sleep 600 2>&1
 delegated=$(prop "$UNIT-delegated.service" ControlGroup)
-got=$(xattr "$CGROOT$delegated" trusted.delegate)
-plain_mark=$(xattr "$CGROOT$plain" trusted.delegate)
+got=$(xattr "$delegated" trusted.delegate)
+plain_mark=$(xattr "$plain" trusted.delegate)
 [[ -n $delegated && $got == 1 && -z $plain_mark ]] && r=1 || r=0
 ok "$r" "a Delegate=yes unit's cgroup carries trusted.delegate, a plain one does not" \
 	"$delegated: trusted.delegate=${got:-(none)}" \
 	"$plain: trusted.delegate=${plain_mark:-(none)}"
 
-((n == NTESTS)) || echo "# planned $NTESTS tests, ran $n"
-exit $((failed > 0 || n != NTESTS))
+finish
