@@ -7,7 +7,9 @@
 #   make memcg-selftests the kernel's cgroup selftests, for the VM
 #   make demo            boot the VM and show memresv at work
 #   make install         module (KDIR defaults to the running kernel), tool,
-#                        agent and units (install-systemd: all but the module)
+#                        agent, units and the libvirt hook (install-systemd:
+#                        all but the module and the hook; install-libvirt:
+#                        all but the module)
 #   make dkms-check      the module built by dkms against the test kernels
 #   make nlgen           regenerate the netlink contract from its spec
 #
@@ -98,6 +100,8 @@ include selftests/cgroup/cgroup.mk
 include selftests/unit/unit.mk
 
 # INSTALL_MOD_PATH and DESTDIR stage an install under another root.
+# install is the module and install-libvirt, or install-systemd on a host
+# without libvirt (no /etc/libvirt, no DESTDIR).
 # install-systemd is the user space alone: the tool, the agent and the
 # units (Documentation/systemd.rst); where systemd runs (and no DESTDIR is
 # given) it enables and starts memresv.service and memresvd.service.
@@ -111,7 +115,11 @@ install: module tool memresvd libvirt-hook
 	$(MAKE) -C $(KDIR) M=$(MODDIR) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
 		$$(modinfo -F vermagic $(MODDIR)/memresv.ko | cut -d' ' -f1)
-	@$(MAKE) --no-print-directory install-systemd
+	@if [ -n "$(DESTDIR)" ] || [ -d /etc/libvirt ]; then \
+		$(MAKE) --no-print-directory install-libvirt; \
+	else \
+		$(MAKE) --no-print-directory install-systemd; \
+	fi
 
 install-tool: tool
 	install -D -m 0755 $(BUILD)/memresv $(DESTDIR)$(SBINDIR)/memresv

@@ -771,6 +771,7 @@ static void resv_check_protection(struct memresv_resv *resv,
 	};
 	char path[MEMRESV_ERR_LEN];
 	struct memresv_prot *prot;
+	const char *name;
 
 	memresv_prot_sync();
 	mutex_lock(&memresv_lock);
@@ -778,9 +779,11 @@ static void resv_check_protection(struct memresv_resv *resv,
 		ev.ancestor_min = memresv_cgfs_protection(prot->cg.cgrp);
 		if (ev.ancestor_min >= prot->need)
 			continue;
-		memresv_err(e, "guarantee %llu MiB capped by memory.min %llu MiB of '%s'",
+		resv_path(prot->cg.cgrp, path, sizeof(path));
+		name = strrchr(path, '/');
+		memresv_err(e, "guarantee %llu MiB capped by memory.min %llu MiB of %s",
 			    resv->guarantee >> 20, ev.ancestor_min >> 20,
-			    resv_path(prot->cg.cgrp, path, sizeof(path)));
+			    name ? name + 1 : path);
 		ev.ancestor = prot->cg.cgrp;
 		memresv_notify(&ev);
 		break;
@@ -832,8 +835,9 @@ static int resv_check_owner(struct cgroup *cgrp, struct memresv_err *e)
 	}
 	if (owner != MEMRESV_OWNER_SYSTEMD)
 		return 0;
+	/* The advice first: a long unit name is what gets cut. */
 	unit = strrchr(resv_path(cgrp, path, sizeof(path)), '/');
-	memresv_err(e, "systemd writes %s: reserve a group in a Delegate=yes subtree",
+	memresv_err(e, "systemd owns it: reserve a delegated child of %s",
 		    unit ? unit + 1 : path);
 	return -EBUSY;
 }

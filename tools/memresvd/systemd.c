@@ -18,11 +18,11 @@
  * - when the need falls back to the original or below, MemoryMin= gets the
  *   original back.
  *
- * The module tells a unit's cgroup by the extended attribute systemd puts
- * on it, trusted.invocation_id.  systemd 252 leaves it off some of its
- * units' cgroups (system.slice, a Delegate=yes scope such as a VM's), and
- * the module then takes such an ancestor for one nobody owns and writes its
- * memory.min itself, which systemd overwrites at the next daemon-reload.
+ * The module tells a unit's cgroup by its name (a unit's suffix, such as
+ * .slice or .scope) or by the extended attribute systemd puts on some,
+ * trusted.invocation_id.  A unit's cgroup named otherwise and left unmarked
+ * would be taken for one nobody owns, its memory.min written by the module
+ * and overwritten by systemd at the next daemon-reload.
  * So every ancestor the module lists is checked here, once per cgroup:
  * one that systemd calls a unit's cgroup gets its MemoryMin= raised
  * through systemd too, whoever the module thinks owns it.
