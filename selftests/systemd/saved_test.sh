@@ -7,7 +7,9 @@
 # group is gone (a VM's scope stopped, the host shutting down) and put back
 # in force when the group is made again, taken out by del only, and not
 # brought back by an agent restart after a del.  memresv restore
-# --skip-missing leaves out groups that do not exist yet.  Prints TAP.
+# --skip-missing leaves out groups that do not exist yet.  A module that
+# comes back empty (a restore at boot that failed) gets the saved host
+# settings back from the agent.  Prints TAP.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,7 +18,7 @@ CG=machine.slice/$NAME.scope/work
 OTHER=${MEMRESV_CGROUP#"$CGROOT"/}/$NAME
 SAVED=$STATE_DIR/memresv.conf
 
-plan 7
+plan 8
 
 # A configuration with its reservations sorted, for comparison.
 normal() {
@@ -105,5 +107,33 @@ memresv show "$OTHER" >/dev/null 2>&1 && ((s2 == 0)) &&
 	[[ $err == *"$NAME-none.scope/work: no such cgroup yet, left out"* ]] && r=1 || r=0
 ok $r "restore --skip-missing: that group left out with a note, the rest applied" \
 	"status $s2: $err"
+
+host_period() {
+	memresv host -j | python3 -c 'import json, sys; print(json.load(sys.stdin)["period_ms"])'
+}
+
+# 8. The module reloaded with nothing in it, as after a boot whose restore
+# failed: the agent puts the file's host settings back instead of saving
+# the module's defaults over them.
+memresv del "$OTHER" >/dev/null 2>&1
+old_period=$(host_period)
+at_exit "memresv host set --period $old_period"
+memresv host set --period 1700 >/dev/null
+if ! wait_for 5 saved_is_save; then
+	ok 0 "the saved host settings come back to a module reloaded empty" \
+		"the saved file did not take the new period"
+elif [[ -z ${MEMRESV_KO:-} ]]; then
+	skip "the saved host settings come back to a module reloaded empty" \
+		"no module file to load again (MEMRESV_KO)"
+else
+	systemctl stop memresvd.service
+	rmmod memresv && insmod "$MEMRESV_KO"
+	loaded=$(host_period)
+	systemctl start memresvd.service
+	wait_for 10 bash -c '[[ $(memresv host -j | grep -o "\"period_ms\": *[0-9]*") == *1700 ]]' &&
+		saved_is_save && ((loaded != 1700)) && r=1 || r=0
+	ok $r "the saved host settings come back to a module reloaded empty" \
+		"period after the reload $loaded, now $(host_period), saved: $(normal <"$SAVED")"
+fi
 
 finish

@@ -23,6 +23,10 @@
  *   merely had its reservation deleted keeps its id), tried once per
  *   group.
  *
+ * - A module that joins with no reservation and no hold gets the file's
+ *   host settings back if its own differ (a restore at boot that failed
+ *   leaves the defaults, which would otherwise replace the file's).
+ *
  * The file is all the agent needs; the cgroup ids are in the agent's
  * state file (this boot's only).
  */
@@ -307,15 +311,46 @@ ids:
 	return 0;
 }
 
+/*
+ * A module just joined with nothing in it (freshly loaded, or a boot whose
+ * restore failed: restore is all or nothing) has its default host
+ * settings; the file's are put back rather than overwritten by those.
+ */
+static void saved_host_back(void)
+{
+	struct host_info host, out;
+	int err;
+
+	if (disabled || !written || !saved_host.set || ipc_host_get(&host) ||
+	    host.reservations || host.holds)
+		return;
+	if (host.reserve == saved_host.reserve &&
+	    host.paging_limit == saved_host.paging_limit &&
+	    host.period_ms == saved_host.period_ms &&
+	    host.paging_max == saved_host.paging_max)
+		return;
+	err = ipc_host_set(&saved_host, &out);
+	if (err)
+		log_warning("cannot put back the saved host settings: %s",
+			    ipc_strerror(err));
+	else
+		log_info("the module had no reservations: the saved host settings are back");
+}
+
 static void saved_sync(struct agent *a)
 {
+	static bool joined;
 	size_t i;
 
 	if (!a->module) {
 		for (i = 0; i < nsaved; i++)
 			saved[i].live = false;
+		joined = false;
 		return;
 	}
+	if (!joined)
+		saved_host_back();
+	joined = true;
 	if (saved_read_module(a))
 		return;
 	saved_apply(a);
