@@ -98,18 +98,21 @@ else
 	not_ok "version prints the tool's and the module's version"
 fi
 
-# 2: the parent has no memory.min and the hierarchy is mounted without
-# memory_recursiveprot, so the guarantee is capped: the kernel says so in
-# the ACK of a successful add.
-run "$MEMRESV" add "$CGROOT/$C" --startup 16M --min 8M --max 32M
-if [[ $rc == 0 && $err == "memresv: warning: "*memory.min* &&
+# 2: a group under a unit's cgroup (named like one, so systemd's: memresv
+# never writes it) whose memory.min is 0: the guarantee is capped, and the
+# kernel says so in the ACK of a successful add.
+mkdir -p "$CGROOT/$PARENT/w.slice/vm" &&
+	echo +memory >"$CGROOT/$PARENT/w.slice/cgroup.subtree_control"
+run "$MEMRESV" add "$PARENT/w.slice/vm" --startup 16M --min 8M --max 32M
+if [[ $rc == 0 && $err == "memresv: warning: "*memory.min*w.slice* &&
       $(wc -l <<<"$err") == 1 ]]; then
 	ok "a warning in the kernel's ACK is printed, exit 0"
 else
-	not_ok "a warning in the kernel's ACK is printed, exit 0" "rc=$rc"
+	not_ok "a warning in the kernel's ACK is printed, exit 0" "rc=$rc" "$err"
 fi
-"$MEMRESV" del "$C" >/dev/null 2>&1
-# Protect the parent so later commands run without that warning.
+"$MEMRESV" del "$PARENT/w.slice/vm" >/dev/null 2>&1
+rmdir "$CGROOT/$PARENT/w.slice/vm" "$CGROOT/$PARENT/w.slice"
+# Protect the parent so later commands never wait for memresv to raise it.
 echo max >"$CGROOT/$PARENT/memory.min"
 
 # 3: an absolute path under the mount names the same group.

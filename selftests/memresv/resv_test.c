@@ -592,28 +592,6 @@ TEST_F(resv, events_for_add_change_del)
 	mr_close(mon);
 }
 
-/*
- * memory.min of a nested group only takes effect as far as its ancestors
- * are protected: the reply warns (error 0 with a message) and says where.
- */
-TEST_F(resv, unprotected_ancestor_warns)
-{
-	char child[128];
-	struct mr_result res;
-
-	ASSERT_EQ(0, cg_write(self->cg, "cgroup.subtree_control", "+memory"));
-	snprintf(child, sizeof(child), "%s/vm", self->cg);
-	ASSERT_EQ(0, cg_create(child));
-	ASSERT_EQ(0, mr_new(self->s, child, 64 * MiB, 32 * MiB, 128 * MiB, &res));
-	EXPECT_NE(NULL, strstr(res.extack, self->cg)) TH_LOG("'%s'", res.extack);
-	EXPECT_NE(NULL, strstr(res.extack, "memory.min"));
-	ASSERT_EQ(0, mr_del(self->s, child));
-	ASSERT_EQ(0, cg_write(self->cg, "memory.min", "134217728"));
-	ASSERT_EQ(0, mr_new(self->s, child, 64 * MiB, 32 * MiB, 128 * MiB, &res));
-	EXPECT_STREQ("", res.extack);
-	ASSERT_EQ(0, mr_del(self->s, child));
-}
-
 TEST_F(resv, host_set_checks_the_ledger)
 {
 	struct mr_attrs before, h;
