@@ -12,7 +12,7 @@
 # start, a refused start with memresv's reason, a malformed setting, a
 # reboot that re-enters start-up, and the reservation gone with the domain.
 # (The balloon needs a booted guest, minutes under emulation: see
-# selftests/systemd/balloon_test.sh.)
+# selftests/systemd/balloon-e2e.sh.)
 set -euo pipefail
 exec 2>&1
 

@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: host unit tests, lint, the DKMS build, then on each kernel
-# given (default 6.1 6.12 debug) the runner's self-test (when the runner
-# changed, see vm_selftest), the VM suite with the kernel's cgroup selftests
-# and the systemd VM suite, and two boots of the systemd VM on the first
-# kernel.  Every step prints TAP; the last line counts the results over all
-# of them: "N passed, N failed[, N skipped]", where expected failures
-# (XFAIL, each with its documented reason) count as skipped.  A step that
-# fails without a TAP line of its own (a crash, a kernel report caught by
-# the runner) counts as one failure.
+# given (default 6.1 6.12 debug) the VM suite with the kernel's cgroup
+# selftests and the systemd VM suite; on the first kernel the runner's
+# self-test (when the runner changed, see vm_selftest), the balloon with a
+# real nested guest, and two boots of the systemd VM.  The VMs run two at
+# a time on a machine with two cores or more (MEMRESV_CHECK_JOBS=1 runs
+# them one by one); their output is printed whole, step by step, in order.
+# Every step prints TAP; the last line counts the results over all of them:
+# "N passed, N failed[, N skipped]", where expected failures (XFAIL, each
+# with its documented reason) count as skipped.  A step that fails without
+# a TAP line of its own (a crash, a kernel report caught by the runner)
+# counts as one failure.
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,33 +143,119 @@ vm_selftest() { # kernel
 	return "$status"
 }
 
+# The VM steps, each a command line, in the order their output is printed;
+# groups of steps that must run one after the other (a suite, then the
+# replay of what it left).  Up to $jobs groups run at once, each VM on a
+# core of its own; the output of every step is printed whole, in order.
+vsteps=() vnames=() vgroups=()
+vstep() { # name command...
+	local name=$1
+	shift
+	vnames+=("$name")
+	vsteps+=("$(printf '%q ' "$@")")
+	group+=" $((${#vsteps[@]} - 1))"
+}
+endgroup() {
+	vgroups+=("$group")
+	group=
+}
+
+# A group: its steps one after the other, each into its own file.
+run_group() { # indices...
+	local i status
+	for i in "$@"; do
+		eval "${vsteps[i]}" >"$log/v$i" 2>&1
+		status=$?
+		echo "$status" >"$log/v$i.rc.tmp" && mv "$log/v$i.rc.tmp" "$log/v$i.rc"
+	done
+}
+
+# Prints a finished step's output and adds its TAP results to the tally.
+tally() { # name file status
+	local name=$1 out=$2 status=$3 p f s
+	echo "# === $name"
+	cat "$out"
+	p=$(grep -cE '^ok [0-9]+' "$out" | head -1)
+	s=$(grep -E '^ok [0-9]+' "$out" | grep -ciE '# (SKIP|XFAIL)')
+	f=$(grep -cE '^not ok [0-9]+' "$out")
+	p=$((p - s))
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $status"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+run_vm_steps() {
+	local next=0 g=0 total=${#vsteps[@]} running
+	while [ "$next" -lt "$total" ]; do
+		running=$(jobs -rp | wc -l)
+		if [ "$g" -lt "${#vgroups[@]}" ] && [ "$running" -lt "$jobs" ]; then
+			# shellcheck disable=SC2086 # a list of indices
+			run_group ${vgroups[g]} &
+			g=$((g + 1))
+			continue
+		fi
+		if [ -f "$log/v$next.rc" ]; then
+			tally "${vnames[next]}" "$log/v$next" "$(cat "$log/v$next.rc")"
+			next=$((next + 1))
+			continue
+		fi
+		sleep 2
+	done
+	wait
+}
+
 "$src/scripts/deps.sh" install || exit 1
 step "unit tests" make -s -C "$src" unit
 step "lint" lint
 step "dkms" make -s -C "$src" dkms-check
+# Everything the VMs use, built once before they run side by side.
 for k in "${kernels[@]}"; do
+	step "build for $k" make -s -C "$src" KERNEL="$k" vm-prereqs
+done
+
+jobs=${MEMRESV_CHECK_JOBS:-$(nproc)}
+[ "$jobs" -ge 1 ] || jobs=1
+[ "$jobs" -le 2 ] || jobs=2
+group=
+# The longest first, so that the lanes end together.
+for k in $(printf '%s\n' "${kernels[@]}" | grep -x debug) \
+	 $(printf '%s\n' "${kernels[@]}" | grep -vx debug); do
 	# The debug kernel runs the same suite several times slower.
 	timeout=1200
-	[ "$k" = debug ] && timeout=2400
-	step "runner self-test on $k" vm_selftest "$k"
+	[ "$k" = debug ] && timeout=3000
 	memcg_tap=$src/build/vm/memcg-selftests-$k.tap
 	mkdir -p "$src/build/vm" && rm -f "$memcg_tap"
 	memcg_args=(--quick)
 	[ "$k" = debug ] && memcg_args+=(--tests "${debug_memcg_tests[*]}")
-	step "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
-		--timeout "$timeout" -- "$src/selftests/memresv/run-all.sh" \
+	vstep "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
+		--no-build --timeout "$timeout" -- \
+		"$src/selftests/memresv/run-all.sh" \
 		--memcg-tap "$memcg_tap" "${memcg_args[@]}"
-	step "kernel cgroup selftests on $k, memresv busy" \
+	vstep "kernel cgroup selftests on $k, memresv busy" \
 		memcg_replay "$memcg_tap"
+	endgroup
 	# The protection test makes the guest swap.
-	step "systemd VM suite on $k" "$src/selftests/vm/run" --init systemd \
-		--kernel "$k" --swap 1G --timeout "$timeout" -- \
+	vstep "systemd VM suite on $k" "$src/selftests/vm/run" --init systemd \
+		--kernel "$k" --no-build --swap 1G --timeout "$timeout" -- \
 		"$src/selftests/systemd/run-all.sh"
+	endgroup
 done
-# Two boots of the systemd guest on one kernel (the first given): what is
-# saved comes back.
-step "two boots of the systemd VM on ${kernels[0]}" \
-	"$src/selftests/systemd/twoboot.sh" "${kernels[0]}"
+# On the first kernel given: the runner's self-test (when the runner
+# changed), the balloon with a real nested guest (minutes under emulation)
+# and two boots of the systemd guest (what is saved comes back).
+k=${kernels[0]}
+vstep "runner self-test on $k" vm_selftest "$k"
+endgroup
+vstep "balloon end to end on $k" "$src/selftests/vm/run" --init systemd \
+	--kernel "$k" --no-build --timeout 1500 -- \
+	env MEMRESV_BALLOON_TEST=always "$src/selftests/systemd/balloon-e2e.sh"
+endgroup
+vstep "two boots of the systemd VM on $k" \
+	"$src/selftests/systemd/twoboot.sh" "$k"
+endgroup
+run_vm_steps
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The nested guest of selftests/systemd/balloon_test.sh, built into the
+# The nested guest of selftests/systemd/balloon-e2e.sh, built into the
 # cache: a small kernel from Debian's linux-source-6.1 (tinyconfig plus
 # guest.config: serial console, initramfs, virtio_pci and virtio_balloon
 # built in; booted directly from its vmlinux) and a busybox initramfs whose

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The balloon test's workload, PID 1's child in the nested guest
- * (selftests/systemd/balloon_test.sh): it waits until the host has
+ * (selftests/systemd/balloon-e2e.sh): it waits until the host has
  * ballooned the guest down (its MemTotal fell below what it booted with by
  * a quarter, or WAIT seconds passed), grows to GROW MiB in 8 MiB steps,
  * taking a step only while the guest has room for it (MemAvailable above
