@@ -162,10 +162,12 @@ endgroup() {
 
 # A group: its steps one after the other, each into its own file.
 run_group() { # indices...
-	local i status
+	local i status start
 	for i in "$@"; do
+		start=$SECONDS
 		eval "${vsteps[i]}" >"$log/v$i" 2>&1
 		status=$?
+		echo "# ${vnames[i]}: $((SECONDS - start)) s" >>"$log/v$i"
 		echo "$status" >"$log/v$i.rc.tmp" && mv "$log/v$i.rc.tmp" "$log/v$i.rc"
 	done
 }
