@@ -904,10 +904,15 @@ static int nl_put_group_event(struct sk_buff *skb,
 
 	/* Listeners are host administrators: paths from the cgroup2 root. */
 	if (memresv_cgfs_path(cgrp, nl_path, sizeof(nl_path), false) ||
-	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path) ||
-	    nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)))
+	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path))
 		return -EMSGSIZE;
-	err = ev->resv ? nl_put_resv(skb, ev->resv) : 0;
+	/* A reservation's attributes carry its cgroup-id: only once. */
+	if (ev->resv)
+		err = nl_put_resv(skb, ev->resv);
+	else if (nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)))
+		err = -EMSGSIZE;
+	else
+		err = 0;
 	if (!err && ev->event == MEMRESV_EVENT_ADMISSION_REFUSED)
 		err = nl_put_refusal(skb, ev);
 	if (!err && ev->event == MEMRESV_EVENT_CONFLICT)
