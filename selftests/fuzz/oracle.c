@@ -545,7 +545,12 @@ static void del_hold(const struct mr_attrs *a, void *arg)
 /**
  * fz_clean_all() - delete every reservation and every hold
  *
- * Return: 0, or the first error of a deletion that should have worked.
+ * A reservation whose group was removed stays in the table until the next
+ * balancer pass notices (cgroup-gone), and a request can no longer name
+ * it: with the shortest period, that takes a moment, not up to a minute.
+ *
+ * Return: 0, or the first error of a deletion that should have worked
+ * (-ETIMEDOUT when a reservation of a removed group was never reaped).
  */
 int fz_clean_all(void)
 {
@@ -554,28 +559,42 @@ int fz_clean_all(void)
 	struct mrnl *s = oracle_sock();
 	struct mr_result res;
 	struct nl_msg *msg;
+	int err = 0, e, round;
 	uint64_t i;
-	int err = 0, e;
 
 	if (!s)
 		return -EIO;
-	ids[0] = 0;
-	memset(keys, 0, sizeof(keys));
-	if (mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP), &res,
-		    del_resv, ids))
-		return res.err;
-	for (i = 1; i <= ids[0]; i++) {
-		msg = mr_msg(s, MEMRESV_CMD_RESV_DEL, 0);
-		nla_put_u64(msg, MEMRESV_A_CGROUP_ID, ids[i]);
-		e = mr_do(s, msg, &res);
-		/* ENOENT: its group went meanwhile, and the tick took it. */
-		if (e && e != -ENOENT) {
-			fprintf(stderr, "# fuzz: delete of cgroup %llu: %s (%s)\n",
-				(unsigned long long)ids[i], strerror(-e),
-				res.extack);
-			err = err ?: e;
+	e = mr_host_set(s, MEMRESV_A_HOST_PERIOD_MS, 100, &res);
+	if (e)
+		return e;
+	for (round = 0;; round++) {
+		ids[0] = 0;
+		if (mr_send(s, mr_msg(s, MEMRESV_CMD_RESV_GET, NLM_F_DUMP),
+			    &res, del_resv, ids))
+			return res.err;
+		if (!ids[0])
+			break;
+		if (round == 100) {
+			fprintf(stderr, "# fuzz: %llu reservations of removed groups still there after 10 s\n",
+				(unsigned long long)ids[0]);
+			return -ETIMEDOUT;
+		}
+		if (round)
+			usleep(100 * 1000);
+		for (i = 1; i <= ids[0]; i++) {
+			msg = mr_msg(s, MEMRESV_CMD_RESV_DEL, 0);
+			nla_put_u64(msg, MEMRESV_A_CGROUP_ID, ids[i]);
+			e = mr_do(s, msg, &res);
+			/* ENOENT: its group went, the next pass takes it. */
+			if (e && e != -ENOENT) {
+				fprintf(stderr, "# fuzz: delete of cgroup %llu: %s (%s)\n",
+					(unsigned long long)ids[i],
+					strerror(-e), res.extack);
+				return e;
+			}
 		}
 	}
+	memset(keys, 0, sizeof(keys));
 	if (mr_send(s, mr_msg(s, MEMRESV_CMD_HOLD_GET, NLM_F_DUMP), &res,
 		    del_hold, keys))
 		return res.err;
@@ -622,6 +641,25 @@ static int oracle_dirty(const char *cg, bool leaf, uint64_t *found)
 	return -1;
 }
 
+static void prot_line(const struct mr_attrs *a, void *arg)
+{
+	fprintf(stderr, "# fuzz:   prot-get: %s need %llu owner %llu min %llu\n",
+		a->cgroup, (unsigned long long)a->val[MEMRESV_A_PROT_NEED],
+		(unsigned long long)a->val[MEMRESV_A_PROT_OWNER],
+		(unsigned long long)a->val[MEMRESV_A_PROT_MIN]);
+}
+
+/* What memresv still keeps above the reserved groups, for a report. */
+static void prot_show(void)
+{
+	struct mrnl *s = oracle_sock();
+	struct mr_result res;
+
+	if (s)
+		mr_send(s, mr_msg(s, MEMRESV_CMD_PROT_GET, NLM_F_DUMP), &res,
+			prot_line, NULL);
+}
+
 /**
  * fz_pristine_check() - every group holds what it held before memresv
  * @st: where reports are counted
@@ -652,6 +690,8 @@ int fz_pristine_check(struct fz_stats *st)
 				  i == fz_pool.deep ? "(the deep group)" :
 				  fz_pool.path[i], oracle_files[f].file,
 				  (unsigned long long)found);
+			if (!fz_pool.leaf[i])
+				prot_show();
 			/* Report it once. */
 			cg_write(fz_pool.path[i], oracle_files[f].file,
 				 oracle_files[f].pristine ? "max" : "0");
