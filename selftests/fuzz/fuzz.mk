@@ -8,8 +8,9 @@
 # The fuzzer's tables come from the netlink spec at build time
 # (fuzzgen.py, which reads the spec through scripts/nlgen.py): a command or
 # attribute added to the spec is fuzzed without a change here.  The VM
-# suite (make check) runs a short fuzz (selftests/memresv/fuzz_test.sh) and
-# the races at 50 iterations (build/selftests/race_test).
+# suite (make check) runs a short fuzz (selftests/memresv/fuzz_test.sh:
+# 10000 messages or 60 s) and the races at their short counts
+# (build/selftests/race_test; see its header).
 
 FUZZ_DIR	:= selftests/fuzz
 FUZZ_BIN	:= $(BUILD)/fuzz/memresv-fuzz
