@@ -2,7 +2,7 @@
 # The generic netlink fuzzer (selftests/fuzz/), and the long runs of the
 # fuzzer and of the race tests in the VM.
 #
-#   make fuzz [KERNEL=6.1] [FUZZ_MESSAGES=N] [FUZZ_SEED=S]
+#   make fuzz [KERNEL=6.1] [FUZZ_MESSAGES=N] [FUZZ_SEED=S] [FUZZ_SECONDS=T]
 #   make races [KERNEL=6.1] [RACE_ITERS=1000]
 #
 # The fuzzer's tables come from the netlink spec at build time
@@ -35,7 +35,8 @@ selftests-build: $(FUZZ_BIN)
 
 fuzz:
 	@$(SRC)/$(FUZZ_DIR)/run.sh --kernel $(KERNEL) \
-		--messages $(FUZZ_MESSAGES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+		--messages $(FUZZ_MESSAGES) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) \
+		$(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS))
 
 races: vm-prereqs
 	@$(SRC)/selftests/vm/run --no-build --kernel $(KERNEL) \

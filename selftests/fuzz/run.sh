@@ -14,12 +14,17 @@
 # when K > 0.
 #
 #   selftests/fuzz/run.sh [--kernel 6.1|6.12|debug] [--messages N] [--seed S]
+#                         [--seconds T]
+#
+# --seconds ends the run after T seconds of fuzzing even if fewer than N
+# messages were sent (the line says how many were).
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=6.1
 messages=100000
 seed=
+seconds=
 
 die() { echo "fuzz: error: $*" >&2; exit 2; }
 
@@ -28,11 +33,14 @@ while (($#)); do
 	--kernel) kernel=${2:?}; shift ;;
 	--messages) messages=${2:?}; shift ;;
 	--seed) seed=${2:?}; shift ;;
+	--seconds) seconds=${2:?}; shift ;;
 	*) die "unknown argument '$1'" ;;
 	esac
 	shift
 done
 [[ $messages =~ ^[1-9][0-9]*$ ]] || die "--messages wants a number, not '$messages'"
+[[ -z $seconds || $seconds =~ ^[1-9][0-9]*$ ]] ||
+	die "--seconds wants a number, not '$seconds'"
 
 # The runner's own list of what a kernel report looks like.
 re=$(sed -n "s/^REPORT_RE+*='\(.*\)'\$/\1/p" "$src/selftests/vm/run" | tr -d '\n')
@@ -48,13 +56,17 @@ out=$work/out
 per=4
 [[ $kernel == debug ]] && per=40
 timeout=$((600 + messages * per / 1000))
+if [[ -n $seconds ]] && ((timeout > seconds + 900)); then
+	timeout=$((seconds + 900))
+fi
 
 start=$SECONDS
 rc=0
 "$src/selftests/vm/run" --kernel "$kernel" --mem 2G --swap 512M \
 	--timeout "$timeout" --log "$log" -- \
 	"$src/build/fuzz/memresv-fuzz" --messages "$messages" \
-	${seed:+--seed "$seed"} | tee "$out" || rc=$?
+	${seed:+--seed "$seed"} ${seconds:+--seconds "$seconds"} |
+	tee "$out" || rc=$?
 elapsed=$((SECONDS - start))
 
 n=0 m=0 k=0
