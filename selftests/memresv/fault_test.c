@@ -545,6 +545,9 @@ TEST_F_TIMEOUT(fault, every_allocation_of_every_path, 7200)
 	size_t p, len;
 	int nth, failed, whole, lost;
 
+	/* A SKIP in the set-up does not keep 6.1's harness from coming here. */
+	if (self->nth_fd < 0)
+		SKIP(return, "no fault injection in this kernel");
 	for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
 		const struct path *path = &paths[p];
 
