@@ -5,6 +5,8 @@
 #   make                 module (for $(KERNEL)'s headers, or KDIR=) and tool
 #   make check           unit tests, then the VM suite on 6.1, 6.12 and debug
 #   make memcg-selftests the kernel's cgroup selftests, for the VM
+#   make fuzz            the netlink fuzzer in the VM (FUZZ_MESSAGES=, FUZZ_SEED=)
+#   make races           the race tests, 1000 iterations (RACE_ITERS=)
 #   make demo            boot the VM and show memresv at work
 #   make install         module (KDIR defaults to the running kernel), tool,
 #                        agent, units and the libvirt hook (install-systemd:
@@ -97,6 +99,7 @@ include selftests/systemd/systemd.mk
 include selftests/vm/vm.mk
 include bench/bench.mk
 include selftests/cgroup/cgroup.mk
+include selftests/fuzz/fuzz.mk
 include selftests/unit/unit.mk
 
 # INSTALL_MOD_PATH and DESTDIR stage an install under another root.

@@ -386,16 +386,16 @@ static int nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
 	return 0;
 }
 
-/* Reply with @resv as the requester names it. */
-static int nl_reply_resv(struct genl_info *info, struct memresv_resv *resv,
-			 u8 cmd)
+/*
+ * Reply with @resv as the requester names it, in @msg (taken).  Requests
+ * that change something allocate their reply first: a change is never made
+ * and then answered with -ENOMEM.
+ */
+static int nl_reply_resv(struct genl_info *info, struct sk_buff *msg,
+			 struct memresv_resv *resv, u8 cmd)
 {
-	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	mutex_lock(&memresv_lock);
 	err = memresv_cgfs_path(resv->cg.cgrp, nl_path, sizeof(nl_path), true);
 	if (!err)
@@ -409,14 +409,11 @@ static int nl_reply_resv(struct genl_info *info, struct memresv_resv *resv,
 	return genlmsg_reply(msg, info);
 }
 
-static int nl_reply_host(struct genl_info *info, u8 cmd)
+/* Reply with the host ledger, in @msg (taken). */
+static int nl_reply_host(struct genl_info *info, struct sk_buff *msg, u8 cmd)
 {
-	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	mutex_lock(&memresv_lock);
 	err = nl_fill_host(msg, info->snd_portid, info->snd_seq, cmd, 0);
 	mutex_unlock(&memresv_lock);
@@ -452,6 +449,7 @@ static int nl_resv_new(struct genl_info *info, struct memresv_err *e)
 	struct nlattr *hold = info->attrs[MEMRESV_A_HOLD_KEY];
 	struct memresv_settings set;
 	struct memresv_resv *resv;
+	struct sk_buff *msg;
 	struct cgroup *cgrp;
 	int err;
 
@@ -461,13 +459,17 @@ static int nl_resv_new(struct genl_info *info, struct memresv_err *e)
 	cgrp = nl_cgroup(info, e);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
-	err = memresv_resv_new(cgrp, &set,
-			       nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
-			       hold ? nla_data(hold) : NULL, e, &resv);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	err = msg ? memresv_resv_new(cgrp, &set,
+				     nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
+				     hold ? nla_data(hold) : NULL, e, &resv) :
+		    -ENOMEM;
 	cgroup_put(cgrp);
-	if (err)
+	if (err) {
+		nlmsg_free(msg);
 		return err;
-	err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_NEW);
+	}
+	err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_NEW);
 	memresv_resv_put(resv);
 	return err;
 }
@@ -476,6 +478,7 @@ static int nl_resv_set(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_settings set = {};
 	struct memresv_resv *resv;
+	struct sk_buff *msg;
 	u32 mask;
 	int err;
 
@@ -489,9 +492,12 @@ static int nl_resv_set(struct genl_info *info, struct memresv_err *e)
 	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_set(resv, &set, mask, e);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	err = msg ? memresv_resv_set(resv, &set, mask, e) : -ENOMEM;
 	if (!err)
-		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_SET);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_SET);
+	else
+		nlmsg_free(msg);
 	memresv_resv_put(resv);
 	return err;
 }
@@ -512,16 +518,20 @@ static int nl_resv_del(struct genl_info *info, struct memresv_err *e)
 static int nl_resv_restart(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
+	struct sk_buff *msg;
 	int err;
 
 	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_restart(resv,
-				   nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
-				   e);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	err = msg ? memresv_resv_restart(resv,
+					 nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
+					 e) : -ENOMEM;
 	if (!err)
-		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_RESTART);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_RESTART);
+	else
+		nlmsg_free(msg);
 	memresv_resv_put(resv);
 	return err;
 }
@@ -529,14 +539,18 @@ static int nl_resv_restart(struct genl_info *info, struct memresv_err *e)
 static int nl_resv_ready(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
+	struct sk_buff *msg;
 	int err;
 
 	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_ready(resv, e);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	err = msg ? memresv_resv_ready(resv, e) : -ENOMEM;
 	if (!err)
-		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_READY);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_READY);
+	else
+		nlmsg_free(msg);
 	memresv_resv_put(resv);
 	return err;
 }
@@ -544,12 +558,15 @@ static int nl_resv_ready(struct genl_info *info, struct memresv_err *e)
 static int nl_resv_get(struct genl_info *info, struct memresv_err *e)
 {
 	struct memresv_resv *resv;
+	struct sk_buff *msg;
 	int err;
 
 	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_GET);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	err = msg ? nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_GET) :
+		    -ENOMEM;
 	memresv_resv_put(resv);
 	return err;
 }
@@ -612,6 +629,7 @@ static int nl_resv_report(struct genl_info *info, struct memresv_err *e)
 {
 	struct nlattr **tb = info->attrs;
 	struct memresv_resv *resv;
+	struct sk_buff *msg;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_GUEST_DEMAND)) {
@@ -621,12 +639,17 @@ static int nl_resv_report(struct genl_info *info, struct memresv_err *e)
 	resv = nl_resv(info, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
-	err = memresv_resv_report(resv, nla_get_u64(tb[MEMRESV_A_GUEST_DEMAND]),
-				  tb[MEMRESV_A_GUEST_SIZE] ?
-				  nla_get_u64(tb[MEMRESV_A_GUEST_SIZE]) : 0, e);
+	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
+	err = msg ? memresv_resv_report(resv,
+					nla_get_u64(tb[MEMRESV_A_GUEST_DEMAND]),
+					tb[MEMRESV_A_GUEST_SIZE] ?
+					nla_get_u64(tb[MEMRESV_A_GUEST_SIZE]) : 0,
+					e) : -ENOMEM;
 	/* The reply carries the target the agent moves the balloon to. */
 	if (!err)
-		err = nl_reply_resv(info, resv, MEMRESV_CMD_RESV_REPORT);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_REPORT);
+	else
+		nlmsg_free(msg);
 	memresv_resv_put(resv);
 	return err;
 }
@@ -653,17 +676,13 @@ static int nl_fill_hold(struct sk_buff *skb, const struct memresv_hold *hold,
 	return 0;
 }
 
-/* Reply with the hold of @key, as it is now. */
-static int nl_reply_hold(struct genl_info *info, const char *key, u8 cmd,
-			 struct memresv_err *e)
+/* Reply with the hold of @key, as it is now, in @msg (taken). */
+static int nl_reply_hold(struct genl_info *info, struct sk_buff *msg,
+			 const char *key, u8 cmd, struct memresv_err *e)
 {
 	const struct memresv_hold *hold;
-	struct sk_buff *msg;
 	int err = -ENOENT;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	mutex_lock(&memresv_lock);
 	hold = nl_sees_holds() ? memresv_hold_find(key) : NULL;
 	if (hold)
@@ -684,6 +703,7 @@ static int nl_hold_new(struct genl_info *info, struct memresv_err *e)
 	struct nlattr **tb = info->attrs;
 	struct memresv_settings set;
 	u32 timeout = MEMRESV_HOLD_TIMEOUT_DEFAULT;
+	struct sk_buff *msg;
 	const char *key;
 	int err;
 
@@ -697,9 +717,15 @@ static int nl_hold_new(struct genl_info *info, struct memresv_err *e)
 	if (tb[MEMRESV_A_HOLD_TIMEOUT])
 		timeout = nla_get_u32(tb[MEMRESV_A_HOLD_TIMEOUT]);
 	key = nla_data(tb[MEMRESV_A_HOLD_KEY]);
-	err = memresv_resv_hold(key, &set,
-				nla_get_flag(tb[MEMRESV_A_FORCE]), timeout, e);
-	return err ? err : nl_reply_hold(info, key, MEMRESV_CMD_HOLD_NEW, e);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = msg ? memresv_resv_hold(key, &set,
+				      nla_get_flag(tb[MEMRESV_A_FORCE]),
+				      timeout, e) : -ENOMEM;
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return nl_reply_hold(info, msg, key, MEMRESV_CMD_HOLD_NEW, e);
 }
 
 static int nl_hold_del(struct genl_info *info, struct memresv_err *e)
@@ -728,11 +754,17 @@ static int nl_hold_del(struct genl_info *info, struct memresv_err *e)
 
 static int nl_hold_get(struct genl_info *info, struct memresv_err *e)
 {
+	struct sk_buff *msg;
+
 	if (GENL_REQ_ATTR_CHECK(info, MEMRESV_A_HOLD_KEY)) {
 		memresv_err(e, "which hold? (a key, or a dump)");
 		return -EINVAL;
 	}
-	return nl_reply_hold(info, nla_data(info->attrs[MEMRESV_A_HOLD_KEY]),
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	return nl_reply_hold(info, msg,
+			     nla_data(info->attrs[MEMRESV_A_HOLD_KEY]),
 			     MEMRESV_CMD_HOLD_GET, e);
 }
 
@@ -796,13 +828,16 @@ static int nl_prot_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int nl_host_get(struct genl_info *info, struct memresv_err *e)
 {
-	return nl_reply_host(info, MEMRESV_CMD_HOST_GET);
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	return msg ? nl_reply_host(info, msg, MEMRESV_CMD_HOST_GET) : -ENOMEM;
 }
 
 static int nl_host_set(struct genl_info *info, struct memresv_err *e)
 {
 	struct nlattr **tb = info->attrs;
 	struct memresv_host_update upd = {};
+	struct sk_buff *msg;
 	int err;
 
 	if (tb[MEMRESV_A_HOST_RESERVE]) {
@@ -825,10 +860,13 @@ static int nl_host_set(struct genl_info *info, struct memresv_err *e)
 		memresv_err(e, "nothing to set");
 		return -EINVAL;
 	}
-	err = memresv_host_set(&upd, e);
-	if (err)
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = msg ? memresv_host_set(&upd, e) : -ENOMEM;
+	if (err) {
+		nlmsg_free(msg);
 		return err;
-	return nl_reply_host(info, MEMRESV_CMD_HOST_SET);
+	}
+	return nl_reply_host(info, msg, MEMRESV_CMD_HOST_SET);
 }
 
 /*
@@ -904,10 +942,15 @@ static int nl_put_group_event(struct sk_buff *skb,
 
 	/* Listeners are host administrators: paths from the cgroup2 root. */
 	if (memresv_cgfs_path(cgrp, nl_path, sizeof(nl_path), false) ||
-	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path) ||
-	    nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)))
+	    nla_put_string(skb, MEMRESV_A_CGROUP, nl_path))
 		return -EMSGSIZE;
-	err = ev->resv ? nl_put_resv(skb, ev->resv) : 0;
+	/* A reservation's attributes carry its cgroup-id: only once. */
+	if (ev->resv)
+		err = nl_put_resv(skb, ev->resv);
+	else if (nl_put_u64(skb, MEMRESV_A_CGROUP_ID, cgroup_id(cgrp)))
+		err = -EMSGSIZE;
+	else
+		err = 0;
 	if (!err && ev->event == MEMRESV_EVENT_ADMISSION_REFUSED)
 		err = nl_put_refusal(skb, ev);
 	if (!err && ev->event == MEMRESV_EVENT_CONFLICT)

@@ -45,6 +45,13 @@ static struct rb_root prots = RB_ROOT;
 /* Entries whose need moved, and entries nobody refers to any more. */
 static LIST_HEAD(prot_dirty);
 static LIST_HEAD(prot_dead);
+/*
+ * Entries released whose files are not given back yet, and entries
+ * released so far: a new entry reads its group's files only once no entry
+ * is dying, and links only if none died meanwhile.
+ */
+static unsigned int prot_dying;
+static unsigned long prot_deaths;
 static void prot_work_fn(struct work_struct *work);
 static DECLARE_WORK(prot_work, prot_work_fn);
 
@@ -82,6 +89,8 @@ static void prot_release(struct kref *ref)
 		list_del(&prot->dirty);
 	list_add_tail(&prot->dirty, &prot_dead);
 	prot->queued = true;
+	prot_dying++;
+	prot_deaths++;
 	queue_work(memresv_wq, &prot_work);
 }
 
@@ -182,6 +191,8 @@ struct memresv_prot *memresv_prot_get(struct cgroup *cgrp,
 {
 	struct cgroup *parent = cgroup_parent(cgrp), *missing = NULL;
 	struct memresv_prot *prot, *made, *keep = NULL;
+	unsigned long deaths;
+	unsigned int dying;
 	bool linked;
 
 	if (!parent || !cgroup_parent(parent))
@@ -196,12 +207,24 @@ struct memresv_prot *memresv_prot_get(struct cgroup *cgrp,
 		prot = prot_find(parent, &missing);
 		if (prot)
 			memresv_prot_put(keep);
+		dying = prot_dying;
+		deaths = prot_deaths;
 		mutex_unlock(&memresv_lock);
 		if (prot)
 			return prot;
+		/*
+		 * An entry released for the same group may not have given its
+		 * memory.min back yet: what it wrote is not what to save.
+		 */
+		if (dying) {
+			memresv_prot_sync();
+			continue;
+		}
 		made = prot_alloc(missing, e);
 		mutex_lock(&memresv_lock);
-		linked = !IS_ERR(made) && prot_link(made, missing);
+		/* One that died meanwhile may be the parent's, or @missing's. */
+		linked = !IS_ERR(made) && deaths == prot_deaths &&
+			 prot_link(made, missing);
 		if (linked || IS_ERR(made)) {
 			memresv_prot_put(keep);
 			keep = linked ? made : NULL;
@@ -317,6 +340,7 @@ static bool prot_bury_one(void)
 		prot_write(prot, 0);
 	memresv_cgfs_release(&prot->cg);
 	mutex_lock(&memresv_lock);
+	prot_dying--;
 	memresv_prot_put(prot->parent);
 	mutex_unlock(&memresv_lock);
 	kfree(prot);

@@ -1330,9 +1330,17 @@ int memresv_resv_ready(struct memresv_resv *resv, struct memresv_err *e)
 	}
 	resv_end_startup(resv, MEMRESV_REASON_READY);
 	mutex_unlock(&memresv_lock);
+	/*
+	 * The phase is over and what it held may be admitted elsewhere at
+	 * once: as with a restart, a write that fails is retried by the tick
+	 * and the request succeeds, with a warning.
+	 */
 	err = resv_apply(resv);
 	mutex_unlock(&resv->io_lock);
-	return err;
+	if (err)
+		memresv_err(e, "ready; limits not all in place yet: error %d",
+			    err);
+	return 0;
 }
 
 /*

@@ -155,11 +155,21 @@ void mr_hog_resize(struct mr_hog *h, uint64_t bytes)
  * mr_hog_alive() - is the hog still running?
  * @h: the hog
  *
- * Return: true while its process exists.
+ * A hog that was killed (by the OOM killer, say) stays a zombie until
+ * mr_hog_stop() reaps it, and kill(pid, 0) still finds a zombie: ask
+ * whether it exited instead, leaving it to be reaped.
+ *
+ * Return: true while its process runs.
  */
 bool mr_hog_alive(const struct mr_hog *h)
 {
-	return h->pid > 0 && !kill(h->pid, 0);
+	siginfo_t info = {};
+
+	if (h->pid <= 0)
+		return false;
+	if (waitid(P_PID, h->pid, &info, WEXITED | WNOHANG | WNOWAIT))
+		return false;
+	return info.si_pid == 0;
 }
 
 /**
