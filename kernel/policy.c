@@ -207,23 +207,17 @@ void memresv_policy_admit(const struct memresv_host_figures *host,
 	}
 }
 
-/**
- * memresv_policy_reclaim() - plan which targets shrink to free memory
- * @shares: the other reservations; each @target is lowered in place
- * @n: number of entries in @shares
- * @need: bytes to free
- *
- * Takes from the lowest weight first, each down to its guarantee before
- * the next is touched.  Among equal weights the one furthest above its
- * guarantee gives first; remaining ties go in array order.  A target is
- * never lowered below its guarantee (nor raised when already below it).
- *
- * Return: the bytes freed, @need or less when the others cannot give more.
+/*
+ * Take up to @need from @shares, lowest weight first, each entry down to
+ * its floor (its guarantee, or max(guarantee, demand) when @keep_demand)
+ * before the next is touched; among equal weights the one furthest above
+ * its floor first, then array order.  Return: the bytes taken.
  */
-u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
+static u64 mr_reclaim_to(struct memresv_share *shares, size_t n, u64 need,
+			 bool keep_demand)
 {
 	struct memresv_share *best;
-	u64 found = 0, excess, best_excess, take;
+	u64 found = 0, excess, best_excess, take, floor;
 	size_t i;
 
 	/* Each round drains one entry or meets the need: at most n rounds. */
@@ -231,7 +225,10 @@ u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
 		best = NULL;
 		best_excess = 0;
 		for (i = 0; i < n; i++) {
-			excess = mr_sub(shares[i].target, shares[i].guarantee);
+			floor = shares[i].guarantee;
+			if (keep_demand)
+				floor = mr_max(floor, shares[i].demand);
+			excess = mr_sub(shares[i].target, floor);
 			if (!excess)
 				continue;
 			if (!best || shares[i].weight < best->weight ||
@@ -248,6 +245,50 @@ u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
 		found += take;
 	}
 	return found;
+}
+
+/**
+ * memresv_policy_reclaim() - plan which targets shrink to free memory
+ * @shares: the other reservations; each @target is lowered in place
+ * @n: number of entries in @shares
+ * @need: bytes to free
+ *
+ * Takes from the lowest weight first, each down to its guarantee before
+ * the next is touched.  Among equal weights the one furthest above its
+ * guarantee gives first; remaining ties go in array order.  A target is
+ * never lowered below its guarantee (nor raised when already below it).
+ * The module's reclaim order; @demand is not read.
+ *
+ * Return: the bytes freed, @need or less when the others cannot give more.
+ */
+u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
+{
+	return mr_reclaim_to(shares, n, need, false);
+}
+
+/**
+ * memresv_policy_reclaim_buffer_first() - reclaim buffers before working sets
+ * @shares: the other reservations, with their @demand; each @target is
+ *	lowered in place
+ * @n: number of entries in @shares
+ * @need: bytes to free
+ *
+ * Two rounds of the order of memresv_policy_reclaim(): first every
+ * target down to max(guarantee, demand) -- the buffers, memory no
+ * workload is using -- and only when that is not enough, down to the
+ * guarantees, into working sets.  A target taken below its demand starves
+ * its workload until the balancer gives it back; this order starves
+ * nobody while the buffers suffice.  The same total is found as by
+ * memresv_policy_reclaim().  An option, not the module's default.
+ *
+ * Return: the bytes freed, @need or less when the others cannot give more.
+ */
+u64 memresv_policy_reclaim_buffer_first(struct memresv_share *shares,
+					size_t n, u64 need)
+{
+	u64 found = mr_reclaim_to(shares, n, need, true);
+
+	return found + mr_reclaim_to(shares, n, need - found, false);
 }
 
 /* ------------------------------------------------------------------ */
