@@ -36,6 +36,10 @@
  * from here), the figure behind keeping files open in the module.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
@@ -45,12 +49,20 @@
 #include "bench.h"
 #include "dump.h"
 #include "ftrace.h"
+#include "ipc.h"
 #include "mrtest.h"
 #include "policy.h"
 
 #define PARENT		"memresv-bench-scale"
 #define RUNS		5
 #define TICKS		11
+/* Reservation sizes: room for the memory the groups hold below. */
+#define R_MIN		(64 * 1024)
+#define R_MAX		(64 * 1024 * 1024)
+#define HELD		(32 * 1024)	/* each group holds this much */
+#define ACTIVE		100		/* groups whose usage moves (idle) */
+#define ACTIVE_MOVE	(3 * 1024 * 1024)
+#define COST_S		10		/* each measurement window */
 
 static int nr;
 static char (*names)[48];
@@ -276,8 +288,8 @@ static double dump_libnl(bool parse, long *msgs)
  * socket has seen, and libnl's own reads (resolving the family) are 16 KiB
  * or more, which a 4 KiB read would truncate.
  */
-static double dump_raw(int family, size_t size, long *msgs, long *bytes,
-		       FILE *record)
+static double dump_raw_cmd(int family, uint8_t cmd, uint8_t version,
+			   size_t size, long *msgs, long *bytes, FILE *record)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -290,8 +302,8 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes,
 			.nlmsg_seq = 1,
 		},
 		.g = {
-			.cmd = MEMRESV_CMD_RESV_GET,
-			.version = MEMRESV_GENL_VERSION,
+			.cmd = cmd,
+			.version = version,
 		},
 	};
 	char *buf = malloc(size);
@@ -337,14 +349,101 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes,
 	return n / ((t1 - t0) / 1e9);
 }
 
+static double dump_raw(int family, size_t size, long *msgs, long *bytes,
+		       FILE *record)
+{
+	return dump_raw_cmd(family, MEMRESV_CMD_RESV_GET, MEMRESV_GENL_VERSION,
+			    size, msgs, bytes, record);
+}
+
+/* The memresv tool's own client (tools/memresv/ipc.c): per second. */
+static double dump_tool(long *msgs)
+{
+	struct resv_info *list;
+	uint64_t t0, t1;
+	size_t n;
+	int ret;
+
+	t0 = mr_now_ns();
+	ret = ipc_resv_list(&list, &n);
+	t1 = mr_now_ns();
+	if (ret)
+		bench_die("the tool's dump: %s", ipc_strerror(ret));
+	free(list);
+	*msgs = (long)n;
+	return n / ((t1 - t0) / 1e9);
+}
+
+static int ctrl_one(struct nlattr **tb, void *arg)
+{
+	long *n = arg;
+
+	/* As little as a parse can be: the family's name found. */
+	if (tb[CTRL_ATTR_FAMILY_NAME])
+		(*n)++;
+	return 0;
+}
+
+/*
+ * The floor: the same receive path on the kernel's most trivial dump, the
+ * generic netlink controller's list of families (CTRL_CMD_GETFAMILY),
+ * repeated until it gave @nr messages.  Each dump is a request of its own
+ * for a few dozen messages, so the cost of a request (a GETFAMILY with
+ * one reply, @req_us) is taken off each before dividing by its messages.
+ * Return: messages per second; *@per_dump: messages a dump.
+ */
+static double dump_floor(double req_us, long *per_dump)
+{
+	long n = 0, dumps = 0;
+	uint64_t t0, t1;
+	double us;
+	int ret;
+
+	t0 = mr_now_ns();
+	while (n < nr) {
+		ret = ipc_dump(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			       CTRL_ATTR_MAX, ctrl_one, &n);
+		if (ret)
+			bench_die("the controller's dump: %s",
+				  ipc_strerror(ret));
+		dumps++;
+	}
+	t1 = mr_now_ns();
+	*per_dump = n / dumps;
+	us = (t1 - t0) / 1e3 - dumps * req_us;
+	if (us <= 0)
+		us = (t1 - t0) / 1e3;
+	return n / (us / 1e6);
+}
+
+static double getfamily_us(void)
+{
+	uint64_t v[200];
+	struct mrnl b;
+	int i;
+
+	if (mrnl_open(&b))
+		bench_die("cannot open a netlink socket");
+	for (i = 0; i < 200; i++) {
+		uint64_t t0 = mr_now_ns();
+
+		if (mr_getfamily(&b))
+			bench_die("CTRL_CMD_GETFAMILY: %d", b.err);
+		v[i] = mr_now_ns() - t0;
+	}
+	mrnl_close(&b);
+	return mr_pct(v, 200, 50) / 1e3;
+}
+
 /*
  * @record: where to keep one dump as read into 32 KiB (each datagram as a
  * 32-bit length and its bytes), for replay_bench, or NULL.
  */
 static void report_dump(int family, const char *record)
 {
-	double full[RUNS], count[RUNS], raw[RUNS], raw4[RUNS];
-	long msgs = 0, bytes = 0, m;
+	double full[RUNS], count[RUNS], raw[RUNS], raw4[RUNS], tool[RUNS];
+	double floor[RUNS], req_us = getfamily_us(), fb;
+	long msgs = 0, bytes = 0, m, per_dump = 0, cm, cb;
 	FILE *f;
 	int i;
 
@@ -357,6 +456,10 @@ static void report_dump(int family, const char *record)
 			bench_die("recording the dump failed");
 	}
 	for (i = 0; i < RUNS; i++) {
+		tool[i] = dump_tool(&m);
+		if (m != nr)
+			bench_die("the tool's dump returned %ld, not %d", m, nr);
+		floor[i] = dump_floor(req_us, &per_dump);
 		full[i] = dump_libnl(true, &msgs);
 		if (msgs != nr)
 			bench_die("dump returned %ld reservations, not %d", msgs, nr);
@@ -368,7 +471,15 @@ static void report_dump(int family, const char *record)
 		if (m != nr)
 			bench_die("dump into 32 KiB returned %ld, not %d", m, nr);
 	}
-	printf("  dump of %d: %9.0f /s through libnl, parsed\n", nr,
+	dump_raw_cmd(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 32768, &cm, &cb, NULL);
+	fb = cm ? (double)cb / cm : 0;
+	printf("  dump of %d: %9.0f /s through the memresv tool's client\n", nr,
+	       mr_median(tool, RUNS));
+	printf("              %9.0f /s the same client on the controller's dump (%ld messages a dump, %.0f bytes each; a request %.1f us)\n",
+	       mr_median(floor, RUNS), per_dump, fb, req_us);
+	printf("  dump_floor_ratio %.3f\n",
+	       mr_median(tool, RUNS) / mr_median(floor, RUNS));
+	printf("              %9.0f /s through libnl, parsed\n",
 	       mr_median(full, RUNS));
 	printf("              %9.0f /s through libnl, not parsed\n",
 	       mr_median(count, RUNS));
@@ -376,7 +487,13 @@ static void report_dump(int family, const char *record)
 	       mr_median(raw, RUNS), m ? bytes / m : 0);
 	printf("              %9.0f /s recv() into 4 KiB\n",
 	       mr_median(raw4, RUNS));
-	bench_result("dump_10k_per_s", mr_median(full, RUNS));
+	bench_result("dump_10k_per_s", mr_median(tool, RUNS));
+	bench_result("dump_floor_ratio",
+		     mr_median(tool, RUNS) / mr_median(floor, RUNS));
+	bench_result("x_dump_floor_per_s", mr_median(floor, RUNS));
+	bench_result("x_dump_floor_msg_bytes", fb);
+	bench_result("x_dump_floor_msgs_per_dump", per_dump);
+	bench_result("x_dump_libnl_per_s", mr_median(full, RUNS));
 	bench_result("x_dump_noparse_per_s", mr_median(count, RUNS));
 	bench_result("x_dump_raw32k_per_s", mr_median(raw, RUNS));
 	bench_result("x_dump_raw4k_per_s", mr_median(raw4, RUNS));
@@ -460,6 +577,305 @@ static void open_file_cost(void)
 	snap_top(&a, &b, "open_file");
 }
 
+
+/* ------------------------------------------------------------------ */
+/* The balancer's cost                                                */
+/* ------------------------------------------------------------------ */
+
+/* CPU time of the workqueue workers (kworker threads), per thread. */
+struct kw {
+	int pid;
+	uint64_t ns;
+};
+
+static int kw_snap(struct kw *v, int max)
+{
+	char path[64], comm[32];
+	unsigned long long ns;
+	struct dirent *de;
+	int n = 0, pid;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	if (!d)
+		bench_die("cannot read /proc");
+	while ((de = readdir(d)) && n < max) {
+		pid = atoi(de->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f) || strncmp(comm, "kworker", 7)) {
+			fclose(f);
+			continue;
+		}
+		fclose(f);
+		/* The first field: time on the CPU, in ns. */
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu", &ns) == 1)
+			v[n++] = (struct kw){ pid, ns };
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/* The workers' CPU between two snapshots (new workers count in full). */
+static uint64_t kw_delta(const struct kw *a, int na, const struct kw *b,
+			 int nb)
+{
+	uint64_t sum = 0;
+	int i, j;
+
+	for (i = 0; i < nb; i++) {
+		uint64_t before = 0;
+
+		for (j = 0; j < na; j++)
+			if (a[j].pid == b[i].pid)
+				before = a[j].ns;
+		if (b[i].ns > before)
+			sum += b[i].ns - before;
+	}
+	return sum;
+}
+
+/* A child that holds HELD bytes in each of the groups [0, n). */
+static pid_t hold_memory(int n)
+{
+	int pfd[2], i;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(pfd))
+		bench_die("pipe");
+	pid = fork();
+	if (pid < 0)
+		bench_die("fork");
+	if (!pid) {
+		for (i = 0; i < n; i++) {
+			char *p;
+
+			if (cg_enter(names[i]))
+				_exit(1);
+			p = mmap(NULL, HELD, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				_exit(1);
+			memset(p, 1, HELD);
+		}
+		if (write(pfd[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1)
+		bench_die("the groups could not be filled");
+	close(pfd[0]);
+	return pid;
+}
+
+/*
+ * A child whose usage moves in @n groups: once a period it visits each,
+ * and allocates ACTIVE_MOVE there or frees what it allocated last time.
+ */
+static pid_t move_memory(int n)
+{
+	pid_t pid = fork();
+	char **chunk;
+	int i;
+
+	if (pid < 0)
+		bench_die("fork");
+	if (pid)
+		return pid;
+	chunk = calloc(n, sizeof(*chunk));
+	for (;;) {
+		uint64_t t0 = mr_now_ms();
+
+		for (i = 0; chunk && i < n; i++) {
+			if (chunk[i]) {
+				munmap(chunk[i], ACTIVE_MOVE);
+				chunk[i] = NULL;
+				continue;
+			}
+			if (cg_enter(names[i]))
+				_exit(1);
+			chunk[i] = mmap(NULL, ACTIVE_MOVE,
+					PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (chunk[i] == MAP_FAILED)
+				_exit(1);
+			memset(chunk[i], 1, ACTIVE_MOVE);
+		}
+		if (mr_now_ms() - t0 < 1000)
+			mr_sleep_ms(1000 - (mr_now_ms() - t0));
+	}
+}
+
+/*
+ * A child that reports every group's demand (RESV_REPORT, as the agent
+ * does for a VM from its balloon statistics) in turn, as fast as it can,
+ * each time another value: every group is active, and the demands add up
+ * to more than the capacity.  *@count: reports sent.
+ */
+static pid_t report_demand(volatile uint64_t *count)
+{
+	pid_t pid = fork();
+	struct mrnl b;
+	uint64_t k;
+	int i;
+
+	if (pid < 0)
+		bench_die("fork");
+	if (pid)
+		return pid;
+	if (mrnl_open(&b))
+		_exit(1);
+	for (k = 0;; k++) {
+		for (i = 0; i < nr; i++) {
+			struct nl_msg *msg = mrnl_msg(&b,
+						      MEMRESV_CMD_RESV_REPORT,
+						      0, names[i]);
+			uint64_t d = 128 * 1024 +
+				     ((i * 7 + k * 13) % 17) * 16 * 1024;
+
+			nla_put_u64(msg, MEMRESV_A_GUEST_DEMAND, d);
+			if (mrnl_call(&b, msg, NULL, NULL))
+				_exit(1);
+			(*count)++;
+		}
+	}
+}
+
+static void stop_child(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+struct cost {
+	double cpu_pct;		/* the workers' CPU, % of one CPU */
+	double set_p99_us;	/* RESV_SET while it ran, if @sets */
+	double set_p50_us;
+	double tick_ms;		/* HOST_TICK_NS at the end */
+};
+
+/*
+ * COST_S seconds with the balancer at @period_ms: the workers' CPU a second
+ * of wall time, and with @sets, RESV_SET of maximum on the groups in turn,
+ * 10 ms apart, timed.
+ */
+static void cost_window(struct mrnl *b, unsigned int period_ms, bool sets,
+			struct cost *c)
+{
+	static struct kw a[4096], z[4096];
+	static uint64_t lat[8192];
+	uint64_t t0, end;
+	struct mr_attrs h;
+	int na, nz, n = 0;
+
+	if (mr_host_set(b, MEMRESV_A_HOST_PERIOD_MS, period_ms, NULL))
+		bench_die("HOST_SET period: %d %s", b->err, b->extack);
+	mr_sleep_ms(3000);
+	na = kw_snap(a, 4096);
+	t0 = mr_now_ns();
+	end = t0 + COST_S * 1000000000ULL;
+	while (mr_now_ns() < end) {
+		if (!sets) {
+			mr_sleep_ms(100);
+			continue;
+		}
+		uint64_t s0 = mr_now_ns();
+		struct nl_msg *msg = mrnl_msg(b, MEMRESV_CMD_RESV_SET, 0,
+					      names[n % nr]);
+
+		nla_put_u64(msg, MEMRESV_A_MAXIMUM,
+			    (n / nr) & 1 ? R_MAX : R_MAX + 16 * 1024 * 1024);
+		if (mrnl_call(b, msg, NULL, NULL))
+			bench_die("RESV_SET: %d %s", b->err, b->extack);
+		if (n < 8192)
+			lat[n] = mr_now_ns() - s0;
+		n++;
+		mr_sleep_ms(10);
+	}
+	nz = kw_snap(z, 4096);
+	c->cpu_pct = 100.0 * kw_delta(a, na, z, nz) / (mr_now_ns() - t0);
+	if (sets && n) {
+		if (n > 8192)
+			n = 8192;
+		c->set_p99_us = mr_pct(lat, n, 99) / 1e3;
+		c->set_p50_us = mr_pct(lat, n, 50) / 1e3;
+	}
+	c->tick_ms = 0;
+	if (!mr_host(b, &h))
+		c->tick_ms = h.val[MEMRESV_A_HOST_TICK_NS] / 1e6;
+}
+
+/*
+ * The balancer's cost as the workers' CPU per second of wall time: what
+ * the kworkers ran with the balancer at its default period, less what
+ * they ran in a window with it parked (a 60 s period) under the same load.
+ */
+static void report_cost(struct mrnl *b)
+{
+	struct cost park, run, bpark, brun;
+	volatile uint64_t *count;
+	pid_t holder, mover, reporter;
+	uint64_t c0;
+	double idle, busy, rate;
+
+	count = mmap(NULL, sizeof(*count), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (count == MAP_FAILED)
+		bench_die("mmap");
+	holder = hold_memory(nr);
+	mover = move_memory(nr < ACTIVE ? nr : ACTIVE);
+	cost_window(b, MEMRESV_PERIOD_MAX, false, &park);
+	cost_window(b, MEMRESV_PERIOD_DEFAULT, false, &run);
+	stop_child(mover);
+	idle = run.cpu_pct - park.cpu_pct;
+	printf("  balancer, %d reservations holding memory, %d active: workers %.2f %% of a CPU (parked %.2f %%): %.2f %%; last tick %.1f ms\n",
+	       nr, nr < ACTIVE ? nr : ACTIVE, run.cpu_pct, park.cpu_pct, idle,
+	       run.tick_ms);
+
+	*count = 0;
+	reporter = report_demand(count);
+	cost_window(b, MEMRESV_PERIOD_MAX, true, &bpark);
+	c0 = *count;
+	cost_window(b, MEMRESV_PERIOD_DEFAULT, true, &brun);
+	rate = (*count - c0) / (COST_S + 3.0);
+	stop_child(reporter);
+	busy = brun.cpu_pct - bpark.cpu_pct;
+	printf("  balancer, all %d active (reports %.0f /s, demand > capacity, weights 1000-9000): workers %.2f %% (parked %.2f %%): %.2f %%; last tick %.1f ms\n",
+	       nr, rate, brun.cpu_pct, bpark.cpu_pct, busy, brun.tick_ms);
+	printf("  RESV_SET p99 %.0f us while it runs, %.0f us parked (p50 %.0f / %.0f): %.2f\n",
+	       brun.set_p99_us, bpark.set_p99_us, brun.set_p50_us,
+	       bpark.set_p50_us, brun.set_p99_us / bpark.set_p99_us);
+	mr_host_set(b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_MAX, NULL);
+	stop_child(holder);
+
+	bench_result("balancer_cpu_pct_10k_idle", idle);
+	bench_result("balancer_cpu_pct_10k_busy", busy);
+	bench_result("set_p99_ratio_busy", brun.set_p99_us / bpark.set_p99_us);
+	bench_result("x_cost_idle_run_pct", run.cpu_pct);
+	bench_result("x_cost_idle_parked_pct", park.cpu_pct);
+	bench_result("x_cost_idle_tick_ms", run.tick_ms);
+	bench_result("x_cost_busy_run_pct", brun.cpu_pct);
+	bench_result("x_cost_busy_parked_pct", bpark.cpu_pct);
+	bench_result("x_cost_busy_tick_ms", brun.tick_ms);
+	bench_result("x_cost_busy_reports_per_s", rate);
+	bench_result("x_set_busy_p99_us", brun.set_p99_us);
+	bench_result("x_set_parked_p99_us", bpark.set_p99_us);
+	bench_result("x_set_busy_p50_us", brun.set_p50_us);
+	bench_result("x_set_parked_p50_us", bpark.set_p50_us);
+}
+
 /* ------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -470,7 +886,6 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	struct mrnl b;
 	int i, j, err;
-	long page = sysconf(_SC_PAGESIZE);
 
 	bench_open_results();
 	nr = env ? atoi(env) : 10000;
@@ -507,7 +922,12 @@ int main(int argc, char **argv)
 	 * pass into its walk of the table and its work per running one.
 	 */
 	for (i = 0; i < nr; i++) {
-		if (mr_new(&b, names[i], page, page, page, NULL))
+		struct nl_msg *msg = mr_new_msg(&b, names[i], R_MIN, R_MIN,
+						R_MAX);
+
+		/* Mixed weights, for the sharing under contention. */
+		nla_put_u32(msg, MEMRESV_A_WEIGHT, 1000 * (1 + i % 9));
+		if (mr_do(&b, msg, NULL))
 			bench_die("RESV_NEW %s: %d %s", names[i], b.err, b.extack);
 		if (i < 1000 && mr_ready(&b, names[i]))
 			bench_die("RESV_READY %s: %d %s", names[i], b.err,
@@ -555,6 +975,7 @@ int main(int argc, char **argv)
 	report_dump(b.family, argc > 1 ? argv[1] : NULL);
 	printf("  (passes and dumps took %.1f s)\n", (mr_now_ns() - t0) / 1e9);
 	profile_dump(b.family);
+	report_cost(&b);
 
 	t0 = mr_now_ns();
 	for (i = 0; i < nr; i++)

@@ -153,65 +153,68 @@ struct ipc_reply {
 	/* Called with each reply message's attributes. */
 	int (*parse)(struct nlattr **tb, void *arg);
 	void *arg;
+	int maxattr;		/* of the family's attributes; 0: MEMRESV_A_MAX */
 	int err;
 	bool done;
 	bool intr;
 };
 
-static int valid_cb(struct nl_msg *msg, void *arg)
+/*
+ * Replies are read into one buffer of 32 KiB, the most the kernel puts in
+ * one datagram of a dump, and parsed where they lie: no copy and no
+ * allocation per message (libnl's receive loop peeks, then allocates and
+ * copies every message).
+ */
+#define IPC_BUF		32768
+
+static union {
+	struct nlmsghdr align;
+	char buf[IPC_BUF];
+} ipc_buf;
+
+/* A reply message of the family: its attributes to rep->parse. */
+static int reply_valid(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 {
-	struct ipc_reply *rep = arg;
-	struct nlattr *tb[MEMRESV_A_MAX + 1];
+	struct nlattr *tb[(MEMRESV_A_MAX > CTRL_ATTR_MAX ? MEMRESV_A_MAX :
+			   CTRL_ATTR_MAX) + 1];
+	int maxattr = rep->maxattr ? rep->maxattr : MEMRESV_A_MAX;
 	int ret;
 
 	if (!rep->parse)
-		return NL_OK;
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MEMRESV_A_MAX, NULL);
-	if (ret) {
-		rep->err = nl_fail(ret);
-		return NL_STOP;
-	}
-	ret = rep->parse(tb, rep->arg);
-	if (ret) {
-		rep->err = ret;
-		return NL_STOP;
-	}
-	return NL_OK;
+		return 0;
+	ret = genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, maxattr, NULL);
+	if (ret)
+		return nl_fail(ret);
+	return rep->parse(tb, rep->arg);
 }
 
-static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+/* NLMSG_ERROR: an error with the kernel's reason, or the ACK. */
+static void reply_error(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	struct ipc_reply *rep = arg;
-
-	(void)nla;
-	extack_msg(nlh, err_tlv_offset(nlh), ipc_msg, sizeof(ipc_msg));
-	rep->err = e->error;
-	rep->done = true;
-	return NL_STOP;
-}
-
-static int ack_cb(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct ipc_reply *rep = arg;
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	char warn[sizeof(ipc_msg)] = "";
 
+	rep->done = true;
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+		rep->err = -EIO;
+		return;
+	}
+	if (e->error) {
+		extack_msg(nlh, err_tlv_offset(nlh), ipc_msg, sizeof(ipc_msg));
+		rep->err = e->error;
+		return;
+	}
 	/* Success, but the kernel may still have something to say. */
 	extack_msg(nlh, err_tlv_offset(nlh), warn, sizeof(warn));
 	if (warn[0])
 		fprintf(stderr, "memresv: warning: %s\n", warn);
-	rep->done = true;
-	return NL_STOP;
 }
 
-static int finish_cb(struct nl_msg *msg, void *arg)
+/* NLMSG_DONE: a dump that failed part-way ends with a negative status. */
+static void reply_done(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct ipc_reply *rep = arg;
 	int status = 0;
 
-	/* A dump that failed part-way ends with a negative status. */
 	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(status)))
 		memcpy(&status, NLMSG_DATA(nlh), sizeof(status));
 	if (status < 0) {
@@ -219,16 +222,82 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 		rep->err = status;
 	}
 	rep->done = true;
-	return NL_STOP;
 }
 
-static int intr_cb(struct nl_msg *msg, void *arg)
+/* The messages of one datagram of @len bytes, in place. */
+static void reply_datagram(const char *buf, size_t len, uint32_t seq,
+			   struct ipc_reply *rep)
 {
-	struct ipc_reply *rep = arg;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)len;
 
-	(void)msg;
-	rep->intr = true;
-	return NL_OK;
+	for (; NLMSG_OK(nlh, left) && !rep->done && !rep->err;
+	     nlh = NLMSG_NEXT(nlh, left)) {
+		/* Not an answer to this request (a late one to an older). */
+		if (seq && nlh->nlmsg_seq != seq)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			rep->intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_ERROR:
+			reply_error(nlh, rep);
+			break;
+		case NLMSG_DONE:
+			reply_done(nlh, rep);
+			break;
+		case NLMSG_OVERRUN:
+			rep->err = -EOVERFLOW;
+			break;
+		default:
+			rep->err = reply_valid(nlh, rep);
+			/* One reply, then the ACK; a dump goes on to DONE. */
+			break;
+		}
+	}
+}
+
+static ssize_t sock_read(void *arg, void *buf, size_t len)
+{
+	struct msghdr mh = { 0 };
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	ssize_t n;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	do {
+		n = recvmsg(*(int *)arg, &mh, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* The kernel never sends more than IPC_BUF in one datagram. */
+	if (mh.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	return n;
+}
+
+/* Read datagrams from @read until the ACK, an error or the end of a dump. */
+static int reply_read(ipc_read_fn read, void *arg, uint32_t seq,
+		      struct ipc_reply *rep)
+{
+	ssize_t n;
+
+	while (!rep->done && !rep->err) {
+		n = read(arg, ipc_buf.buf, sizeof(ipc_buf.buf));
+		if (n < 0) {
+			snprintf(ipc_msg, sizeof(ipc_msg), "netlink: %s",
+				 strerror((int)-n));
+			rep->err = (int)n;
+		} else if (!n) {
+			snprintf(ipc_msg, sizeof(ipc_msg),
+				 "netlink: the reply ended early");
+			rep->err = -EIO;
+		} else {
+			reply_datagram(ipc_buf.buf, (size_t)n, seq, rep);
+		}
+	}
+	return rep->err;
 }
 
 /*
@@ -237,37 +306,20 @@ static int intr_cb(struct nl_msg *msg, void *arg)
  */
 static int ipc_transact(struct nl_msg *msg, struct ipc_reply *rep)
 {
-	struct nl_cb *cb;
-	int ret;
+	uint32_t seq;
+	int ret, fd;
 
 	ipc_msg[0] = '\0';
 	rep->err = 0;
 	rep->done = false;
 	rep->intr = false;
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, rep);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, rep);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, rep);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, intr_cb, rep);
-	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, rep);
-
 	ret = nl_send_auto(ipc_sock, msg);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	if (ret < 0) {
-		rep->err = nl_fail(ret);
-		rep->done = true;
-	}
-	while (!rep->done && !rep->err) {
-		ret = nl_recvmsgs(ipc_sock, cb);
-		if (ret < 0 && !rep->done && !rep->err)
-			rep->err = nl_fail(ret);
-	}
-	nl_cb_put(cb);
-	return rep->err;
+	if (ret < 0)
+		return rep->err = nl_fail(ret);
+	fd = nl_socket_get_fd(ipc_sock);
+	return reply_read(sock_read, &fd, seq, rep);
 }
 
 static int msg_new(struct nl_msg **msgp, uint8_t cmd, int flags)
@@ -744,6 +796,77 @@ int ipc_resv_list(struct resv_info **list, size_t *n)
 	*list = l.v;
 	*n = l.n;
 	return 0;
+}
+
+/**
+ * ipc_resv_list_read() - the replies of a RESV_GET dump, from elsewhere
+ * @read: returns the next datagram as the kernel sent it (bytes, 0 at the
+ *	end, or a negative errno)
+ * @arg: for @read
+ * @list: the reservations (the caller frees it)
+ * @n: how many
+ *
+ * The receive path of ipc_resv_list() fed from @read instead of the
+ * socket: the benchmarks replay a recorded dump through it.  Messages of
+ * any sequence number are taken.
+ *
+ * Return: 0, -EAGAIN when the dump was flagged interrupted, or a negative
+ * errno.
+ */
+int ipc_resv_list_read(ipc_read_fn read, void *arg, struct resv_info **list,
+		       size_t *n)
+{
+	struct resv_list l = { 0 };
+	struct ipc_reply rep = { .parse = parse_resv_list, .arg = &l };
+	int ret = reply_read(read, arg, 0, &rep);
+
+	if (!ret && rep.intr)
+		ret = -EAGAIN;
+	if (ret) {
+		free(l.v);
+		return ret;
+	}
+	*list = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/**
+ * ipc_dump() - any generic netlink dump through the receive path above
+ * @family: the family's id (GENL_ID_CTRL for the controller)
+ * @cmd: the dump's command
+ * @version: the family's version
+ * @maxattr: the family's highest attribute
+ * @fn: called with each message's attributes
+ * @arg: for @fn
+ *
+ * For the benchmarks: the same receive path on a dump other than
+ * memresv's (the controller's list of families).
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_dump(int family, uint8_t cmd, uint8_t version, int maxattr,
+	     int (*fn)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct ipc_reply rep = { .parse = fn, .arg = arg, .maxattr = maxattr };
+	struct nl_msg *msg;
+	int ret;
+
+	if (maxattr > (MEMRESV_A_MAX > CTRL_ATTR_MAX ? MEMRESV_A_MAX :
+		       CTRL_ATTR_MAX))
+		return -EINVAL;
+	ret = ipc_open();
+	if (ret)
+		return ret;
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+			 NLM_F_DUMP, cmd, version)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return ipc_transact(msg, &rep);
 }
 
 /**
