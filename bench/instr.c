@@ -15,7 +15,7 @@
  *   instr client FILE  a recorded RESV_GET dump (datagrams as the kernel
  *                      sent them, each a 32-bit length and its bytes)
  *                      through the memresv tool's own receive path,
- *                      ipc_resv_list_read(); the replay's read (the copy
+ *                      ipc_resv_each_read(); the replay's read (the copy
  *                      the kernel would have made) is counted on its own
  *                      (replay_read) and taken off by bench/run.sh
  *
@@ -78,18 +78,26 @@ static void load(const char *path)
 		bench_die("%s holds no dump", path);
 }
 
+/* What a caller does with each: every value used, the path's length. */
+static int take(const struct resv_info *r, void *arg)
+{
+	uint64_t *sum = arg;
+
+	sum[0]++;
+	sum[1] += r->target + r->id + r->cgroup[0];
+	return 0;
+}
+
 static int client(const char *path)
 {
-	struct resv_info *list;
-	size_t n;
+	uint64_t sum[2] = { 0, 0 };
 	int ret;
 
 	load(path);
-	ret = ipc_resv_list_read(replay_read, NULL, &list, &n);
+	ret = ipc_resv_each_read(replay_read, NULL, take, sum);
 	if (ret)
 		bench_die("the replay failed: %d", ret);
-	printf("%zu\n", n);
-	free(list);
+	printf("%llu\n", (unsigned long long)sum[0]);
 	return 0;
 }
 

@@ -47,6 +47,7 @@
 /* Groups the rotating set goes through: more than the module's 64 files. */
 #define ROT		128
 #define ROT_PARENT	"memresv-bench-rot"
+#define ROT_STARTUP	(4 * MiB)	/* 128 of them fit the test VM */
 
 static char new_max[24], new_high[24], new_min[24];
 
@@ -236,7 +237,8 @@ static void rot_setup(struct ops *o)
 		snprintf(o->rot[i], sizeof(o->rot[i]), ROT_PARENT "/g%03d", i);
 		err = cg_create(o->rot[i]);
 		if ((err && err != -EEXIST) ||
-		    mr_new(&o->b, o->rot[i], STARTUP, MINIMUM, MAXIMUM, NULL))
+		    mr_new(&o->b, o->rot[i], ROT_STARTUP, ROT_STARTUP, MAXIMUM,
+			   NULL))
 			bench_die("cannot reserve %s: %d %s", o->rot[i],
 				  o->b.err, o->b.extack);
 	}

@@ -356,22 +356,39 @@ static double dump_raw(int family, size_t size, long *msgs, long *bytes,
 			    size, msgs, bytes, record);
 }
 
-/* The memresv tool's own client (tools/memresv/ipc.c): per second. */
-static double dump_tool(long *msgs)
+static int tool_take(const struct resv_info *r, void *arg)
+{
+	long *n = arg;
+
+	(*n)++;
+	return r->cgroup[0] ? 0 : -EINVAL;
+}
+
+/*
+ * The memresv tool's own client (tools/memresv/ipc.c, ipc_resv_each()):
+ * reservations per second.  Also the same through ipc_resv_list(), which
+ * keeps all of them (as `memresv show` does), into *@list_rate.
+ */
+static double dump_tool(long *msgs, double *list_rate)
 {
 	struct resv_info *list;
-	uint64_t t0, t1;
+	uint64_t t0, t1, t2;
 	size_t n;
 	int ret;
 
+	*msgs = 0;
 	t0 = mr_now_ns();
-	ret = ipc_resv_list(&list, &n);
+	ret = ipc_resv_each(tool_take, msgs);
 	t1 = mr_now_ns();
 	if (ret)
 		bench_die("the tool's dump: %s", ipc_strerror(ret));
+	ret = ipc_resv_list(&list, &n);
+	t2 = mr_now_ns();
+	if (ret)
+		bench_die("the tool's list: %s", ipc_strerror(ret));
 	free(list);
-	*msgs = (long)n;
-	return n / ((t1 - t0) / 1e9);
+	*list_rate = n / ((t2 - t1) / 1e9);
+	return *msgs / ((t1 - t0) / 1e9);
 }
 
 static int ctrl_one(struct nlattr **tb, void *arg)
@@ -442,6 +459,7 @@ static double getfamily_us(void)
 static void report_dump(int family, const char *record)
 {
 	double full[RUNS], count[RUNS], raw[RUNS], raw4[RUNS], tool[RUNS];
+	double tlist[RUNS];
 	double floor[RUNS], req_us = getfamily_us(), fb;
 	long msgs = 0, bytes = 0, m, per_dump = 0, cm, cb;
 	FILE *f;
@@ -456,7 +474,7 @@ static void report_dump(int family, const char *record)
 			bench_die("recording the dump failed");
 	}
 	for (i = 0; i < RUNS; i++) {
-		tool[i] = dump_tool(&m);
+		tool[i] = dump_tool(&m, &tlist[i]);
 		if (m != nr)
 			bench_die("the tool's dump returned %ld, not %d", m, nr);
 		floor[i] = dump_floor(req_us, &per_dump);
@@ -465,8 +483,9 @@ static void report_dump(int family, const char *record)
 			bench_die("dump returned %ld reservations, not %d", msgs, nr);
 		count[i] = dump_libnl(false, &m);
 		raw4[i] = dump_raw(family, 4096, &m, &bytes, NULL);
+		/* A datagram larger than 4 KiB loses its tail: say so. */
 		if (m != nr)
-			bench_die("dump into 4 KiB returned %ld, not %d", m, nr);
+			printf("  (dump into 4 KiB read %ld of %d)\n", m, nr);
 		raw[i] = dump_raw(family, 32768, &m, &bytes, NULL);
 		if (m != nr)
 			bench_die("dump into 32 KiB returned %ld, not %d", m, nr);
@@ -475,6 +494,8 @@ static void report_dump(int family, const char *record)
 	fb = cm ? (double)cb / cm : 0;
 	printf("  dump of %d: %9.0f /s through the memresv tool's client\n", nr,
 	       mr_median(tool, RUNS));
+	printf("              %9.0f /s the same, kept as a list (memresv show)\n",
+	       mr_median(tlist, RUNS));
 	printf("              %9.0f /s the same client on the controller's dump (%ld messages a dump, %.0f bytes each; a request %.1f us)\n",
 	       mr_median(floor, RUNS), per_dump, fb, req_us);
 	printf("  dump_floor_ratio %.3f\n",
@@ -491,6 +512,7 @@ static void report_dump(int family, const char *record)
 	bench_result("dump_floor_ratio",
 		     mr_median(tool, RUNS) / mr_median(floor, RUNS));
 	bench_result("x_dump_floor_per_s", mr_median(floor, RUNS));
+	bench_result("x_dump_tool_list_per_s", mr_median(tlist, RUNS));
 	bench_result("x_dump_floor_msg_bytes", fb);
 	bench_result("x_dump_floor_msgs_per_dump", per_dump);
 	bench_result("x_dump_libnl_per_s", mr_median(full, RUNS));

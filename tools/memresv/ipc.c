@@ -8,6 +8,7 @@
  * warning, which is printed at once.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,8 +386,13 @@ static void get_fields(struct nlattr **tb, void *obj,
 		if (!a)
 			continue;
 		if (f->type == FIELD_STRING) {
-			nla_strlcpy((char *)obj + f->offset, a,
-				    CGROUP_PATH_MAX);
+			/* The string only: no fill of the rest of the room. */
+			size_t len = strnlen(nla_data(a), (size_t)nla_len(a));
+
+			if (len >= CGROUP_PATH_MAX)
+				len = CGROUP_PATH_MAX - 1;
+			memcpy((char *)obj + f->offset, nla_data(a), len);
+			((char *)obj + f->offset)[len] = '\0';
 			*(uint32_t *)obj |= 1u << f->bit;
 			continue;
 		}
@@ -402,13 +408,36 @@ static void get_fields(struct nlattr **tb, void *obj,
 	}
 }
 
+/* A reservation emptied: all but the path's room, which is a string. */
+static void resv_clear(struct resv_info *r)
+{
+	r->set = 0;
+	r->cgroup[0] = '\0';
+	memset(&r->id, 0, sizeof(*r) - offsetof(struct resv_info, id));
+}
+
 static int parse_resv(struct nlattr **tb, void *arg)
 {
 	struct resv_info *r = arg;
 
-	memset(r, 0, sizeof(*r));
+	resv_clear(r);
 	get_fields(tb, r, resv_fields, resv_nfields);
 	return 0;
+}
+
+/* Each reservation of a dump into one struct, handed to the caller. */
+struct resv_each {
+	ipc_resv_fn fn;
+	void *arg;
+	struct resv_info r;
+};
+
+static int parse_resv_each(struct nlattr **tb, void *arg)
+{
+	struct resv_each *e = arg;
+
+	parse_resv(tb, &e->r);
+	return e->fn(&e->r, e->arg);
 }
 
 static int parse_host(struct nlattr **tb, void *arg)
@@ -799,36 +828,73 @@ int ipc_resv_list(struct resv_info **list, size_t *n)
 }
 
 /**
- * ipc_resv_list_read() - the replies of a RESV_GET dump, from elsewhere
+ * ipc_resv_each() - every reservation (RESV_GET dump), one at a time
+ * @fn: called with each reservation, in the kernel's order; the struct is
+ *	reused for the next: copy what is kept.  A non-zero return (a
+ *	negative errno) ends the dump with it.
+ * @arg: for @fn
+ *
+ * No list is built: each message is parsed where it lies in the receive
+ * buffer, into one struct.  A dump the kernel flags as interrupted ends
+ * with -EAGAIN after every reservation was handed over (they do not form
+ * one snapshot).
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_each(ipc_resv_fn fn, void *arg)
+{
+	struct resv_each *e = malloc(sizeof(*e));
+	struct ipc_reply rep = { .parse = parse_resv_each, .arg = e };
+	struct nl_msg *msg;
+	int ret;
+
+	if (!e)
+		return -ENOMEM;
+	e->fn = fn;
+	e->arg = arg;
+	ret = msg_new(&msg, MEMRESV_CMD_RESV_GET, NLM_F_DUMP);
+	if (!ret)
+		ret = ipc_transact(msg, &rep);
+	if (!ret && rep.intr) {
+		ret = -EAGAIN;
+		snprintf(ipc_msg, sizeof(ipc_msg),
+			 "reservations changed during the listing; try again");
+	}
+	free(e);
+	return ret;
+}
+
+/**
+ * ipc_resv_each_read() - ipc_resv_each() on replies from elsewhere
  * @read: returns the next datagram as the kernel sent it (bytes, 0 at the
  *	end, or a negative errno)
- * @arg: for @read
- * @list: the reservations (the caller frees it)
- * @n: how many
+ * @rarg: for @read
+ * @fn: as for ipc_resv_each()
+ * @arg: for @fn
  *
- * The receive path of ipc_resv_list() fed from @read instead of the
+ * The receive path of ipc_resv_each() fed from @read instead of the
  * socket: the benchmarks replay a recorded dump through it.  Messages of
  * any sequence number are taken.
  *
  * Return: 0, -EAGAIN when the dump was flagged interrupted, or a negative
  * errno.
  */
-int ipc_resv_list_read(ipc_read_fn read, void *arg, struct resv_info **list,
-		       size_t *n)
+int ipc_resv_each_read(ipc_read_fn read, void *rarg, ipc_resv_fn fn,
+		       void *arg)
 {
-	struct resv_list l = { 0 };
-	struct ipc_reply rep = { .parse = parse_resv_list, .arg = &l };
-	int ret = reply_read(read, arg, 0, &rep);
+	struct resv_each *e = malloc(sizeof(*e));
+	struct ipc_reply rep = { .parse = parse_resv_each, .arg = e };
+	int ret;
 
+	if (!e)
+		return -ENOMEM;
+	e->fn = fn;
+	e->arg = arg;
+	ret = reply_read(read, rarg, 0, &rep);
 	if (!ret && rep.intr)
 		ret = -EAGAIN;
-	if (ret) {
-		free(l.v);
-		return ret;
-	}
-	*list = l.v;
-	*n = l.n;
-	return 0;
+	free(e);
+	return ret;
 }
 
 /**
