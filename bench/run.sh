@@ -158,7 +158,7 @@ instr() {
 		exit 1
 	}
 	msgs=$("$out/instr" client "$out/dump.bin")
-	all=$(instr_count ipc_resv_list_read "$out/instr" client "$out/dump.bin")
+	all=$(instr_count ipc_resv_each_read "$out/instr" client "$out/dump.bin")
 	reads=$(instr_count replay_read "$out/instr" client "$out/dump.bin")
 	echo "  the tool's dump receive path: $((all - reads)) instructions for $msgs messages (the replay's own reads, $reads, taken off)"
 	echo "client_instr_per_msg $(((all - reads) / msgs))" >>"$results"

@@ -153,6 +153,8 @@ static size_t err_tlv_offset(const struct nlmsghdr *nlh)
 struct ipc_reply {
 	/* Called with each reply message's attributes. */
 	int (*parse)(struct nlattr **tb, void *arg);
+	/* Or with the message itself, to walk its attributes in place. */
+	int (*parse_msg)(const struct nlmsghdr *nlh, void *arg);
 	void *arg;
 	int maxattr;		/* of the family's attributes; 0: MEMRESV_A_MAX */
 	int err;
@@ -181,6 +183,8 @@ static int reply_valid(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 	int maxattr = rep->maxattr ? rep->maxattr : MEMRESV_A_MAX;
 	int ret;
 
+	if (rep->parse_msg)
+		return rep->parse_msg(nlh, rep->arg);
 	if (!rep->parse)
 		return 0;
 	ret = genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, maxattr, NULL);
@@ -416,12 +420,98 @@ static void resv_clear(struct resv_info *r)
 	memset(&r->id, 0, sizeof(*r) - offsetof(struct resv_info, id));
 }
 
-static int parse_resv(struct nlattr **tb, void *arg)
-{
-	struct resv_info *r = arg;
+/*
+ * Where each attribute of a reservation goes in struct resv_info: the
+ * rows of resv_fields[] by attribute, reduced to what the walk below
+ * needs; built on first use.  width 0: not a field of it.
+ */
+struct resv_slot {
+	uint32_t bit;		/* its bit in resv_info.set */
+	uint16_t offset;
+	uint8_t width;		/* 1, 4 or 8; 0xff for the path */
+};
 
+#define SLOT_STRING	0xff
+
+static struct resv_slot resv_slots[MEMRESV_A_MAX + 1];
+static bool resv_slots_ready;
+
+static void resv_slots_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < resv_nfields; i++) {
+		const struct field *f = &resv_fields[i];
+		struct resv_slot *s;
+
+		if (f->attr <= 0 || f->attr > MEMRESV_A_MAX)
+			continue;
+		s = &resv_slots[f->attr];
+		s->bit = 1u << f->bit;
+		s->offset = (uint16_t)f->offset;
+		s->width = f->type == FIELD_STRING ? SLOT_STRING :
+			   (uint8_t)f->width;
+	}
+	resv_slots_ready = true;
+}
+
+/*
+ * A reservation message into @r, its attributes walked where they lie:
+ * no table of every attribute to clear and fill first (genlmsg_parse()),
+ * no second pass over every field (get_fields()), the same result.
+ * Unknown attributes, and values narrower than their field, are skipped.
+ */
+static void parse_resv_msg(const struct nlmsghdr *nlh, struct resv_info *r)
+{
+	const char *p, *end;
+
+	if (!resv_slots_ready)
+		resv_slots_init();
 	resv_clear(r);
-	get_fields(tb, r, resv_fields, resv_nfields);
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return;
+	p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	end = (const char *)nlh + nlh->nlmsg_len;
+	while (end - p >= (ptrdiff_t)NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		const char *data = p + NLA_HDRLEN;
+		unsigned int type = a->nla_type & NLA_TYPE_MASK;
+		size_t alen = a->nla_len, len = alen - NLA_HDRLEN;
+		const struct resv_slot *s;
+		char *to;
+
+		if (alen < NLA_HDRLEN || alen > (size_t)(end - p))
+			break;
+		p += NLA_ALIGN(alen);
+		if (type > MEMRESV_A_MAX)
+			continue;
+		s = &resv_slots[type];
+		to = (char *)r + s->offset;
+		if (s->width == sizeof(uint64_t) && len >= sizeof(uint64_t)) {
+			/* As nla_get_u64() & co. read them. */
+			memcpy(to, data, sizeof(uint64_t));
+		} else if (s->width == sizeof(uint32_t) &&
+			   len >= sizeof(uint32_t)) {
+			memcpy(to, data, sizeof(uint32_t));
+		} else if (s->width == sizeof(uint8_t) && len) {
+			*to = *data;
+		} else if (s->width == SLOT_STRING) {
+			len = strnlen(data, len);
+			if (len >= CGROUP_PATH_MAX)
+				len = CGROUP_PATH_MAX - 1;
+			memcpy(to, data, len);
+			to[len] = '\0';
+		} else {
+			continue;
+		}
+		r->set |= s->bit;
+	}
+}
+
+/* A reply with one reservation, into the caller's struct. */
+static int parse_resv(const struct nlmsghdr *nlh, void *arg)
+{
+	parse_resv_msg(nlh, arg);
 	return 0;
 }
 
@@ -432,11 +522,11 @@ struct resv_each {
 	struct resv_info r;
 };
 
-static int parse_resv_each(struct nlattr **tb, void *arg)
+static int parse_resv_each(const struct nlmsghdr *nlh, void *arg)
 {
 	struct resv_each *e = arg;
 
-	parse_resv(tb, &e->r);
+	parse_resv_msg(nlh, &e->r);
 	return e->fn(&e->r, e->arg);
 }
 
@@ -485,7 +575,8 @@ static int resv_request_x(uint8_t cmd, const struct resv_info *in,
 			  const struct resv_extra *extra,
 			  struct resv_info *out)
 {
-	struct ipc_reply rep = { .parse = out ? parse_resv : NULL, .arg = out };
+	struct ipc_reply rep = { .parse_msg = out ? parse_resv : NULL,
+				 .arg = out };
 	struct nl_msg *msg;
 	int ret;
 
@@ -773,7 +864,7 @@ struct prot_list {
 	size_t n, cap;
 };
 
-static int parse_resv_list(struct nlattr **tb, void *arg)
+static int parse_resv_list(const struct nlmsghdr *nlh, void *arg)
 {
 	struct resv_list *l = arg;
 
@@ -786,7 +877,7 @@ static int parse_resv_list(struct nlattr **tb, void *arg)
 		l->v = v;
 		l->cap = cap;
 	}
-	return parse_resv(tb, &l->v[l->n++]);
+	return parse_resv(nlh, &l->v[l->n++]);
 }
 
 /**
@@ -802,7 +893,7 @@ static int parse_resv_list(struct nlattr **tb, void *arg)
 int ipc_resv_list(struct resv_info **list, size_t *n)
 {
 	struct resv_list l = { 0 };
-	struct ipc_reply rep = { .parse = parse_resv_list, .arg = &l };
+	struct ipc_reply rep = { .parse_msg = parse_resv_list, .arg = &l };
 	struct nl_msg *msg;
 	int tries, ret = 0;
 
@@ -844,7 +935,7 @@ int ipc_resv_list(struct resv_info **list, size_t *n)
 int ipc_resv_each(ipc_resv_fn fn, void *arg)
 {
 	struct resv_each *e = malloc(sizeof(*e));
-	struct ipc_reply rep = { .parse = parse_resv_each, .arg = e };
+	struct ipc_reply rep = { .parse_msg = parse_resv_each, .arg = e };
 	struct nl_msg *msg;
 	int ret;
 
@@ -883,7 +974,7 @@ int ipc_resv_each_read(ipc_read_fn read, void *rarg, ipc_resv_fn fn,
 		       void *arg)
 {
 	struct resv_each *e = malloc(sizeof(*e));
-	struct ipc_reply rep = { .parse = parse_resv_each, .arg = e };
+	struct ipc_reply rep = { .parse_msg = parse_resv_each, .arg = e };
 	int ret;
 
 	if (!e)
