@@ -193,7 +193,7 @@ start=$SECONDS
 echo "=== density: VMs per host at equal service, through the policy core (host)"
 MEMRESV_BENCH_OUT=$results "$out/density"
 # The VM sees only what the command line gives it of the environment.
-selftests/vm/run --kernel 6.1 --timeout 900 -- env \
+selftests/vm/run --kernel 6.1 --timeout 1800 -- env \
 	${MEMRESV_BENCH_ITERS:+MEMRESV_BENCH_ITERS=$MEMRESV_BENCH_ITERS} \
 	${MEMRESV_BENCH_N:+MEMRESV_BENCH_N=$MEMRESV_BENCH_N} \
 	"$src/bench/run.sh" guest

@@ -43,8 +43,11 @@
 #include <linux/genetlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
+#include <linux/sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "bench.h"
 #include "dump.h"
@@ -62,6 +65,7 @@
 #define HELD		(32 * 1024)	/* each group holds this much */
 #define ACTIVE		100		/* groups whose usage moves (idle) */
 #define ACTIVE_MOVE	(3 * 1024 * 1024)
+#define ACTIVE_MIN	(4 * 1024 * 1024)	/* their guarantee */
 #define COST_S		10		/* each measurement window */
 
 static int nr;
@@ -666,77 +670,120 @@ static uint64_t kw_delta(const struct kw *a, int na, const struct kw *b,
 	return sum;
 }
 
-/* A child that holds HELD bytes in each of the groups [0, n). */
-static pid_t hold_memory(int n)
+/*
+ * A process started straight into group @i (clone3() with
+ * CLONE_INTO_CGROUP): moving one process from group to group takes the
+ * cgroup core's write lock each time, an RCU grace period under this
+ * emulation, and would make the load, not the balancer, what is measured.
+ * Return: as fork().
+ */
+static pid_t spawn_in(int i)
 {
-	int pfd[2], i;
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+	};
+	char path[4200];
 	pid_t pid;
-	char c = 0;
+	int fd;
 
-	if (pipe(pfd))
-		bench_die("pipe");
+	cg_path(path, sizeof(path), names[i], NULL);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		bench_die("cannot open %s: %s", path, strerror(errno));
+	args.cgroup = fd;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		bench_die("clone3 into %s: %s", names[i], strerror(errno));
+	if (pid)
+		close(fd);
+	return pid;
+}
+
+/* Where the groups' held memory lives: files of a tmpfs. */
+#define HOLD_DIR	"/dev/shm/memresv-bench-hold"
+
+/*
+ * HELD bytes in each of the groups [0, n): a file of tmpfs written from
+ * the group, charged to it and kept once the writer is gone.  One child
+ * goes from group to group, before the groups have reservations: a charge
+ * takes 64 pages at once from the group's counter (the rest is cached per
+ * CPU), which is over a memory.high of a few pages, and the writer would
+ * be throttled for seconds in every group.
+ */
+static void hold_memory(int n)
+{
+	static char buf[HELD];
+	char path[64];
+	int i, fd, st;
+	pid_t pid;
+
+	memset(buf, 1, sizeof(buf));
+	if (mkdir(HOLD_DIR, 0700) && errno != EEXIST)
+		bench_die("cannot make " HOLD_DIR ": %s", strerror(errno));
 	pid = fork();
 	if (pid < 0)
 		bench_die("fork");
 	if (!pid) {
 		for (i = 0; i < n; i++) {
-			char *p;
-
+			snprintf(path, sizeof(path), HOLD_DIR "/%05d", i);
 			if (cg_enter(names[i]))
 				_exit(1);
-			p = mmap(NULL, HELD, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (p == MAP_FAILED)
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0 || write(fd, buf, HELD) != HELD)
 				_exit(1);
-			memset(p, 1, HELD);
+			close(fd);
 		}
-		if (write(pfd[1], &c, 1) != 1)
-			_exit(1);
-		pause();
 		_exit(0);
 	}
-	close(pfd[1]);
-	if (read(pfd[0], &c, 1) != 1)
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		bench_die("the groups could not be filled");
-	close(pfd[0]);
-	return pid;
+}
+
+static void release_memory(int n)
+{
+	char path[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), HOLD_DIR "/%05d", i);
+		unlink(path);
+	}
+	rmdir(HOLD_DIR);
 }
 
 /*
- * A child whose usage moves in @n groups: once a period it visits each,
- * and allocates ACTIVE_MOVE there or frees what it allocated last time.
+ * A process in each of the groups [0, @n) whose usage moves: once a
+ * second it allocates ACTIVE_MOVE, or frees what it allocated; they start
+ * spread over the second.  The pids go to @pids.
  */
-static pid_t move_memory(int n)
+static void move_memory(int n, pid_t *pids)
 {
-	pid_t pid = fork();
-	char **chunk;
+	char *chunk = NULL;
 	int i;
 
-	if (pid < 0)
-		bench_die("fork");
-	if (pid)
-		return pid;
-	chunk = calloc(n, sizeof(*chunk));
-	for (;;) {
-		uint64_t t0 = mr_now_ms();
+	for (i = 0; i < n; i++) {
+		pids[i] = spawn_in(i);
+		if (pids[i])
+			continue;
+		mr_sleep_ms(1000 * i / n);
+		for (;;) {
+			uint64_t t0 = mr_now_ms();
 
-		for (i = 0; chunk && i < n; i++) {
-			if (chunk[i]) {
-				munmap(chunk[i], ACTIVE_MOVE);
-				chunk[i] = NULL;
-				continue;
+			if (chunk) {
+				munmap(chunk, ACTIVE_MOVE);
+				chunk = NULL;
+			} else {
+				chunk = mmap(NULL, ACTIVE_MOVE,
+					     PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				if (chunk == MAP_FAILED)
+					_exit(1);
+				memset(chunk, 1, ACTIVE_MOVE);
 			}
-			if (cg_enter(names[i]))
-				_exit(1);
-			chunk[i] = mmap(NULL, ACTIVE_MOVE,
-					PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (chunk[i] == MAP_FAILED)
-				_exit(1);
-			memset(chunk[i], 1, ACTIVE_MOVE);
+			if (mr_now_ms() - t0 < 1000)
+				mr_sleep_ms(1000 - (mr_now_ms() - t0));
 		}
-		if (mr_now_ms() - t0 < 1000)
-			mr_sleep_ms(1000 - (mr_now_ms() - t0));
 	}
 }
 
@@ -848,7 +895,8 @@ static void report_cost(struct mrnl *b)
 {
 	struct cost park, run, bpark, brun;
 	volatile uint64_t *count;
-	pid_t holder, mover, reporter;
+	int i, nactive = nr < ACTIVE ? nr : ACTIVE;
+	pid_t movers[ACTIVE], reporter;
 	uint64_t c0;
 	double idle, busy, rate;
 
@@ -856,14 +904,29 @@ static void report_cost(struct mrnl *b)
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (count == MAP_FAILED)
 		bench_die("mmap");
-	holder = hold_memory(nr);
-	mover = move_memory(nr < ACTIVE ? nr : ACTIVE);
+	/*
+	 * Room for what the active groups hold at their peak, so that their
+	 * usage moves below memory.high and they are not throttled.
+	 */
+	for (i = 0; i < nactive; i++) {
+		struct nl_msg *msg = mrnl_msg(b, MEMRESV_CMD_RESV_SET, 0,
+					      names[i]);
+
+		nla_put_u64(msg, MEMRESV_A_STARTUP, ACTIVE_MIN);
+		nla_put_u64(msg, MEMRESV_A_MINIMUM, ACTIVE_MIN);
+		if (mrnl_call(b, msg, NULL, NULL))
+			bench_die("RESV_SET minimum of %s: %d %s", names[i],
+				  b->err, b->extack);
+	}
+	move_memory(nactive, movers);
 	cost_window(b, MEMRESV_PERIOD_MAX, false, &park);
+	printf("  parked: workers %.2f %%\n", park.cpu_pct);
 	cost_window(b, MEMRESV_PERIOD_DEFAULT, false, &run);
-	stop_child(mover);
+	for (i = 0; i < nactive; i++)
+		stop_child(movers[i]);
 	idle = run.cpu_pct - park.cpu_pct;
 	printf("  balancer, %d reservations holding memory, %d active: workers %.2f %% of a CPU (parked %.2f %%): %.2f %%; last tick %.1f ms\n",
-	       nr, nr < ACTIVE ? nr : ACTIVE, run.cpu_pct, park.cpu_pct, idle,
+	       nr, nactive, run.cpu_pct, park.cpu_pct, idle,
 	       run.tick_ms);
 
 	*count = 0;
@@ -880,7 +943,6 @@ static void report_cost(struct mrnl *b)
 	       brun.set_p99_us, bpark.set_p99_us, brun.set_p50_us,
 	       bpark.set_p50_us, brun.set_p99_us / bpark.set_p99_us);
 	mr_host_set(b, MEMRESV_A_HOST_PERIOD_MS, MEMRESV_PERIOD_MAX, NULL);
-	stop_child(holder);
 
 	bench_result("balancer_cpu_pct_10k_idle", idle);
 	bench_result("balancer_cpu_pct_10k_busy", busy);
@@ -933,6 +995,11 @@ int main(int argc, char **argv)
 			cg_read(names[i], files[j], buf, sizeof(buf));
 	}
 	printf("scale: %d groups created and their files opened in %.1f s\n", nr,
+	       (mr_now_ns() - t0) / 1e9);
+	/* Groups that hold memory, as a host's do (the tick samples them). */
+	t0 = mr_now_ns();
+	hold_memory(nr);
+	printf("  each holds %d KiB (%.1f s)\n", HELD / 1024,
 	       (mr_now_ns() - t0) / 1e9);
 
 	settle();
@@ -1013,6 +1080,7 @@ int main(int argc, char **argv)
 	snap_top(&s0, &s2, "deleted");
 	open_file_cost();
 
+	release_memory(nr);
 	t0 = mr_now_ns();
 	for (i = 0; i < nr; i++)
 		cg_rmdir(names[i]);
