@@ -18,7 +18,10 @@
  * files, so the baseline reads nothing either.
  *
  * set: RESV_SET changing maximum (memresv writes memory.max only) against
- * a GETFAMILY with ACK plus open + write + close of memory.max.  Also
+ * a GETFAMILY with ACK plus open + write + close of memory.max, over 128
+ * groups in turn (set_ratio: more groups than the module keeps files
+ * open for, as when an agent adjusts many VMs), and on one group
+ * (x_set_ratio_1group, where the module's file stays open).  Also
  * timed, to tell what keeping the file open would save and what caching
  * its path would: a write to memory.max kept open, an O_PATH open + close
  * (the path walk), and an openat() from the group's directory.
@@ -41,6 +44,10 @@
 #define MAXIMUM		(256 * MiB)
 #define MAXIMUM2	(320 * MiB)
 #define WARMUP		100
+/* Groups the rotating set goes through: more than the module's 64 files. */
+#define ROT		128
+#define ROT_PARENT	"memresv-bench-rot"
+#define ROT_STARTUP	(4 * MiB)	/* 128 of them fit the test VM */
 
 static char new_max[24], new_high[24], new_min[24];
 
@@ -87,12 +94,17 @@ static void check_mirror(struct mrnl *b)
 		bench_die("RESV_DEL restored other values than the baseline mirrors");
 }
 
-static int set_max(struct mrnl *b, uint64_t max)
+static int set_max_of(struct mrnl *b, const char *cg, uint64_t max)
 {
-	struct nl_msg *msg = mrnl_msg(b, MEMRESV_CMD_RESV_SET, 0, CG);
+	struct nl_msg *msg = mrnl_msg(b, MEMRESV_CMD_RESV_SET, 0, cg);
 
 	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
 	return mrnl_call(b, msg, NULL, NULL);
+}
+
+static int set_max(struct mrnl *b, uint64_t max)
+{
+	return set_max_of(b, CG, max);
 }
 
 #define US(ns)	((ns) / 1e3)
@@ -138,6 +150,7 @@ struct ops {
 	char path[512];		/* the group's memory.max */
 	int fd;			/* memory.max, kept open */
 	int dirfd;		/* the group's directory */
+	char rot[ROT][48];	/* the groups of the rotating set */
 };
 
 /*
@@ -188,6 +201,58 @@ static void step_set_by_hand(struct ops *o, int i)
 {
 	step_getfamily(o, i);
 	by_hand("memory.max", o->maxs[i & 1]);
+}
+
+/*
+ * RESV_SET of maximum over ROT groups in turn, as an administrator or an
+ * agent changing many groups does: the module's cache of open files
+ * (64) then misses.  Each group's value alternates from one visit to the
+ * next.
+ */
+static void step_set_rot(struct ops *o, int i)
+{
+	if (set_max_of(&o->b, o->rot[i % ROT], (i / ROT) & 1 ? MAXIMUM :
+		       MAXIMUM2))
+		bench_die("RESV_SET %s: %d %s", o->rot[i % ROT], o->b.err,
+			  o->b.extack);
+}
+
+static void step_set_rot_by_hand(struct ops *o, int i)
+{
+	step_getfamily(o, i);
+	if (cg_write(o->rot[i % ROT], "memory.max", o->maxs[(i / ROT) & 1]))
+		bench_die("writing memory.max of %s by hand failed",
+			  o->rot[i % ROT]);
+}
+
+static void rot_setup(struct ops *o)
+{
+	int i, err = cg_create(ROT_PARENT);
+
+	if ((err && err != -EEXIST) ||
+	    cg_write(ROT_PARENT, "cgroup.subtree_control", "+memory"))
+		bench_die("cannot create %s with the memory controller",
+			  ROT_PARENT);
+	for (i = 0; i < ROT; i++) {
+		snprintf(o->rot[i], sizeof(o->rot[i]), ROT_PARENT "/g%03d", i);
+		err = cg_create(o->rot[i]);
+		if ((err && err != -EEXIST) ||
+		    mr_new(&o->b, o->rot[i], ROT_STARTUP, ROT_STARTUP, MAXIMUM,
+			   NULL))
+			bench_die("cannot reserve %s: %d %s", o->rot[i],
+				  o->b.err, o->b.extack);
+	}
+}
+
+static void rot_teardown(struct ops *o)
+{
+	int i;
+
+	for (i = 0; i < ROT; i++) {
+		mr_del(&o->b, o->rot[i]);
+		cg_rmdir(o->rot[i]);
+	}
+	cg_rmdir(ROT_PARENT);
 }
 
 /* What a module keeping the file open would pay instead. */
@@ -266,8 +331,8 @@ int main(int argc, char **argv)
 	const char *env = getenv("MEMRESV_BENCH_ITERS");
 	int iters = env ? atoi(env) : 2000, total, k, err;
 	uint64_t *pair, *nnew, *ndel, *base1, *base2, *gf, *gf2, *fnew, *fdel;
-	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at;
-	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase;
+	uint64_t *set, *sbase, *sfile, *sopen, *hget, *walk, *at, *rset, *rbase;
+	uint64_t p_pair, p_base1, p_base2, p_set, p_sbase, p_rset, p_rbase;
 	char dirpath[512];
 	struct ops o;
 
@@ -310,6 +375,8 @@ int main(int argc, char **argv)
 	hget = times(iters);
 	walk = times(iters);
 	at = times(iters);
+	rset = times(iters);
+	rbase = times(iters);
 
 	printf("add_del: %d RESV_NEW + RESV_DEL pairs and as many baselines\n",
 	       iters);
@@ -343,6 +410,16 @@ int main(int argc, char **argv)
 	close(o.fd);
 	close(o.dirfd);
 	step_del(&o, 0);
+
+	printf("set over %d groups in turn: %d RESV_SET and as many baselines\n",
+	       ROT, iters);
+	rot_setup(&o);
+	time_steps(&o, (const struct step []){
+			{ step_set_rot, rset }, { step_set_rot_by_hand, rbase },
+		   }, 2, total);
+	rot_teardown(&o);
+	p_rset = mr_pct(rset, iters, 50);
+	p_rbase = mr_pct(rbase, iters, 50);
 
 	p_pair = mr_pct(pair, iters, 50);
 	p_base1 = mr_pct(base1, iters, 50);
@@ -380,11 +457,19 @@ int main(int argc, char **argv)
 	       US(mr_pct(at, iters, 50)));
 	printf("    HOST_GET with ACK           %9.1f us\n",
 	       US(mr_pct(hget, iters, 50)));
-	printf("  set_ratio                     %9.3f\n",
+	printf("  one group: RESV_SET / baseline %8.3f\n",
 	       (double)p_set / p_sbase);
+	printf("  p50 RESV_SET, %d groups in turn %7.1f us (p90 %.1f)\n", ROT,
+	       US(p_rset), US(mr_pct(rset, iters, 90)));
+	printf("  p50 GETFAMILY + their memory.max %6.1f us\n", US(p_rbase));
+	printf("  set_ratio (%d groups)         %9.3f\n", ROT,
+	       (double)p_rset / p_rbase);
 
 	bench_result("add_del_ratio", (double)p_pair / p_base1);
-	bench_result("set_ratio", (double)p_set / p_sbase);
+	bench_result("set_ratio", (double)p_rset / p_rbase);
+	bench_result("x_set_ratio_1group", (double)p_set / p_sbase);
+	bench_result("x_set_rot_us", US(p_rset));
+	bench_result("x_set_rot_base_us", US(p_rbase));
 	bench_result("x_add_del_ratio_2req", (double)p_pair / p_base2);
 	bench_result("x_add_del_us", US(p_pair));
 	bench_result("x_new_us", US(mr_pct(nnew, iters, 50)));

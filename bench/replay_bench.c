@@ -15,7 +15,10 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include <errno.h>
+
 #include "bench.h"
+#include "ipc.h"
 #include "dump.h"
 #include "mrtest.h"
 
@@ -88,11 +91,48 @@ static double replay_once(void *arg, int run)
 	return rp->d.n / ((mr_now_ns() - t0) / 1e9);
 }
 
+/* The memresv tool's receive path: one 32 KiB buffer, parsed in place. */
+static ssize_t tool_read(void *arg, void *buf, size_t len)
+{
+	struct datagram *g;
+
+	(void)arg;
+	if (next == ngrams)
+		return 0;
+	g = &grams[next++];
+	if (g->len > len)
+		return -EMSGSIZE;
+	memcpy(buf, g->buf, g->len);
+	return g->len;
+}
+
+static int tool_take(const struct resv_info *r, void *arg)
+{
+	size_t *n = arg;
+
+	(*n)++;
+	return r->cgroup[0] ? 0 : -EINVAL;
+}
+
+static double tool_once(void *arg, int run)
+{
+	uint64_t t0;
+	size_t *n = arg;
+
+	next = 0;
+	*n = 0;
+	t0 = mr_now_ns();
+	if (ipc_resv_each_read(tool_read, NULL, tool_take, n))
+		bench_die("the replay through the tool failed");
+	return *n / ((mr_now_ns() - t0) / 1e9);
+}
+
 int main(int argc, char **argv)
 {
 	struct replay rp = {};
 	double v[RUNS];
 	char key[64];
+	size_t tn = 0;
 
 	if (argc != 3)
 		bench_die("usage: replay_bench FILE WHERE");
@@ -105,6 +145,11 @@ int main(int argc, char **argv)
 	nl_socket_free(rp.n.sk);
 	printf("  dump replayed through libnl and parsed (%s, no kernel): %9.0f /s, %ld messages in %zu reads\n",
 	       argv[2], v[RUNS - 1], rp.d.n, ngrams);
+	snprintf(key, sizeof(key), "x_dump_libnl_client_%s_per_s", argv[2]);
+	bench_result(key, v[RUNS - 1]);
+	mr_sample(tool_once, &tn, RUNS, v);
+	printf("  dump replayed through the memresv tool's client (%s, no kernel): %9.0f /s, %zu messages\n",
+	       argv[2], v[RUNS - 1], tn);
 	snprintf(key, sizeof(key), "x_dump_client_%s_per_s", argv[2]);
 	bench_result(key, v[RUNS - 1]);
 	return 0;

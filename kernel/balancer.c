@@ -18,8 +18,16 @@
  * weight; targets grow at once and shrink at a bounded rate.
  *
  * One walk of the table does the whole tick under memresv_lock: removed
- * groups and phase ends (memresv_resv_tick_one()), then a sample of each
- * running group from its memcg counters, which never sleeps.  The sharing
+ * groups and phase ends (memresv_resv_tick_one()), then a sample of a
+ * running group from its memcg counters, which never sleeps.  The cost
+ * follows activity, not population: a period's tick visits the groups
+ * still starting, those whose demand or usage moved at their last sample
+ * (they stay active until a sample finds them still), those the guest
+ * reports for, and those whose target has just grown; the idle ones get
+ * their turn round-robin, BAL_IDLE_VISITS a period, so each is still
+ * looked at every n / BAL_IDLE_VISITS periods (on every tick while there
+ * are no more than that).  An idle group that starts to use memory meets
+ * its memory.high and is throttled there until its turn.  The sharing
  * runs only when one of its inputs moved: a demand, or anything that bumps
  * memresv_ledger_changes() (a setting, a state, a guarantee, a target, the
  * capacity).  With the same inputs the policy gives the same targets, so a
@@ -28,8 +36,10 @@
  * For a period after the balancer raised a group's target by more than an
  * eighth, ticks come every quarter of a period instead of every period: a
  * burst gets each doubling of its target in a fraction of a period, while
- * a group that drifts up does not keep the tick fast.  Shrinking is limited
- * per unit of time, so the extra passes take memory back no faster.
+ * a group that drifts up does not keep the tick fast.  These follow-ups
+ * sample only the groups whose target has just grown (and those still
+ * starting), and the idle ones' turns pro rata.  Shrinking is limited per
+ * unit of time, so the extra passes take memory back no faster.
  *
  * memory.stat (for inactive_file) is read outside the lock, and only for
  * groups whose usage moved since it was last read, or every 30 s.
@@ -66,6 +76,8 @@
 #define BAL_STAT_AGE	(30 * HZ)
 /* memory.stat reads per tick; the rest wait for the next. */
 #define BAL_STAT_BATCH	64
+/* Idle running groups sampled a period, in turn. */
+#define BAL_IDLE_VISITS	1024
 
 /**
  * struct balancer - the balancer's state between passes
@@ -75,6 +87,8 @@
  * @seen: memresv_ledger_changes() when the sharing last ran
  * @step: the shrink step the sharing last ran with
  * @last: jiffies of the last pass
+ * @cursor: the id of the last idle group sampled in its turn; 0: from the
+ *	first
  * @stale: reservations whose memory.stat is read after the pass
  * @stale_val: what was read for each of @stale
  * @stale_usage: memory.current just before each read
@@ -90,6 +104,7 @@ struct balancer {
 	u64 seen;
 	u64 step;
 	unsigned long last;
+	u64 cursor;
 	struct memresv_resv *stale[BAL_STAT_BATCH];
 	u64 stale_val[BAL_STAT_BATCH];
 	u64 stale_usage[BAL_STAT_BATCH];
@@ -176,6 +191,9 @@ static bool bal_sample(struct memresv_resv *resv, unsigned long period,
 		resv->stat_usage = 0;
 		resv->pressure = 0;
 	}
+	resv->idle = !resv->guest_fresh && demand == resv->demand &&
+		     usage <= resv->usage + BAL_HYSTERESIS &&
+		     usage + BAL_HYSTERESIS >= resv->usage;
 	resv->usage = usage;
 	if (demand == resv->demand)
 		return false;
@@ -322,11 +340,31 @@ static void bal_refresh(size_t n)
 		memresv_resv_put(bal.stale[i]);
 }
 
+/*
+ * Is @resv sampled by this tick?  @full: a tick a period after the last,
+ * not a follow-up; *@idle: idle groups still to visit in their turn.
+ */
+static bool bal_visit(const struct memresv_resv *resv, unsigned long period,
+		      bool full, size_t *idle)
+{
+	if (resv->state != MEMRESV_STATE_RUNNING || READ_ONCE(resv->retry) ||
+	    time_before(jiffies, resv->grown_at + period))
+		return true;
+	if (full && (!resv->idle || resv->guest_fresh))
+		return true;
+	if (!*idle || resv->id <= bal.cursor)
+		return false;
+	(*idle)--;
+	bal.cursor = resv->id;
+	return true;
+}
+
 /* The walk of the table under memresv_lock. */
 static u32 bal_pass(unsigned long period, unsigned long elapsed, bool *hot,
 		    size_t *nstale)
 {
 	struct memresv_resv *resv, *next;
+	size_t idle = max_t(size_t, BAL_IDLE_VISITS * elapsed / period, 1);
 	bool moved = false;
 	u64 step;
 
@@ -337,6 +375,8 @@ static u32 bal_pass(unsigned long period, unsigned long elapsed, bool *hot,
 	for (resv = memresv_resv_from(0); resv; resv = next) {
 		/* The tick may take this one out of the table. */
 		next = memresv_resv_next(resv);
+		if (!bal_visit(resv, period, elapsed >= period, &idle))
+			continue;
 		if (!memresv_resv_tick_one(resv))
 			continue;
 		if (bal_sample(resv, period, hot))
@@ -346,6 +386,9 @@ static u32 bal_pass(unsigned long period, unsigned long elapsed, bool *hot,
 			bal.stale[(*nstale)++] = resv;
 		}
 	}
+	/* The turns reached the end of the table: the next from the first. */
+	if (idle)
+		bal.cursor = 0;
 	/* At most max(32 MiB, capacity/64) a period, pro rata for short ones. */
 	step = div_u64(max_t(u64, SZ_32M, memresv_ledger_capacity() / 64) *
 		       elapsed, period);

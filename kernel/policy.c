@@ -16,6 +16,7 @@
 
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/overflow.h>
 #endif
 
 #include "policy.h"
@@ -69,6 +70,16 @@ static u64 mr_div(u64 a, u64 b)
 #endif
 }
 
+/* *p = a * b; true, and *p undefined, when the product needs 128 bits. */
+static bool mr_mul_overflows(u64 a, u64 b, u64 *p)
+{
+#ifdef __KERNEL__
+	return check_mul_overflow(a, b, p);
+#else
+	return __builtin_mul_overflow(a, b, p);
+#endif
+}
+
 /*
  * *q = a * b / c, exact for every u64 input: the product is formed in 128
  * bits (two u64 halves) and divided by shift-and-subtract when it does not
@@ -84,6 +95,13 @@ static bool mr_mul_div_fits(u64 a, u64 b, u64 c, bool round_up, u64 *q)
 	*q = 0;
 	if (!c)
 		return true;
+
+	/* Most products fit in 64 bits: the pool times a weight does. */
+	if (!mr_mul_overflows(a, b, &lo)) {
+		*q = mr_div(lo, c);
+		rem = lo - *q * c;
+		goto round;
+	}
 
 	ll = (a & MR_LOW32) * (b & MR_LOW32);
 	lh = (a & MR_LOW32) * (b >> 32);
@@ -115,6 +133,7 @@ static bool mr_mul_div_fits(u64 a, u64 b, u64 c, bool round_up, u64 *q)
 		}
 	}
 
+round:
 	if (round_up && rem) {
 		if (*q == MR_U64_MAX)
 			return false;
@@ -207,23 +226,17 @@ void memresv_policy_admit(const struct memresv_host_figures *host,
 	}
 }
 
-/**
- * memresv_policy_reclaim() - plan which targets shrink to free memory
- * @shares: the other reservations; each @target is lowered in place
- * @n: number of entries in @shares
- * @need: bytes to free
- *
- * Takes from the lowest weight first, each down to its guarantee before
- * the next is touched.  Among equal weights the one furthest above its
- * guarantee gives first; remaining ties go in array order.  A target is
- * never lowered below its guarantee (nor raised when already below it).
- *
- * Return: the bytes freed, @need or less when the others cannot give more.
+/*
+ * Take up to @need from @shares, lowest weight first, each entry down to
+ * its floor (its guarantee, or max(guarantee, demand) when @keep_demand)
+ * before the next is touched; among equal weights the one furthest above
+ * its floor first, then array order.  Return: the bytes taken.
  */
-u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
+static u64 mr_reclaim_to(struct memresv_share *shares, size_t n, u64 need,
+			 bool keep_demand)
 {
 	struct memresv_share *best;
-	u64 found = 0, excess, best_excess, take;
+	u64 found = 0, excess, best_excess, take, floor;
 	size_t i;
 
 	/* Each round drains one entry or meets the need: at most n rounds. */
@@ -231,7 +244,10 @@ u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
 		best = NULL;
 		best_excess = 0;
 		for (i = 0; i < n; i++) {
-			excess = mr_sub(shares[i].target, shares[i].guarantee);
+			floor = shares[i].guarantee;
+			if (keep_demand)
+				floor = mr_max(floor, shares[i].demand);
+			excess = mr_sub(shares[i].target, floor);
 			if (!excess)
 				continue;
 			if (!best || shares[i].weight < best->weight ||
@@ -250,12 +266,56 @@ u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
 	return found;
 }
 
+/**
+ * memresv_policy_reclaim() - plan which targets shrink to free memory
+ * @shares: the other reservations; each @target is lowered in place
+ * @n: number of entries in @shares
+ * @need: bytes to free
+ *
+ * Takes from the lowest weight first, each down to its guarantee before
+ * the next is touched.  Among equal weights the one furthest above its
+ * guarantee gives first; remaining ties go in array order.  A target is
+ * never lowered below its guarantee (nor raised when already below it).
+ * The module's reclaim order; @demand is not read.
+ *
+ * Return: the bytes freed, @need or less when the others cannot give more.
+ */
+u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need)
+{
+	return mr_reclaim_to(shares, n, need, false);
+}
+
+/**
+ * memresv_policy_reclaim_buffer_first() - reclaim buffers before working sets
+ * @shares: the other reservations, with their @demand; each @target is
+ *	lowered in place
+ * @n: number of entries in @shares
+ * @need: bytes to free
+ *
+ * Two rounds of the order of memresv_policy_reclaim(): first every
+ * target down to max(guarantee, demand) -- the buffers, memory no
+ * workload is using -- and only when that is not enough, down to the
+ * guarantees, into working sets.  A target taken below its demand starves
+ * its workload until the balancer gives it back; this order starves
+ * nobody while the buffers suffice.  The same total is found as by
+ * memresv_policy_reclaim().  An option, not the module's default.
+ *
+ * Return: the bytes freed, @need or less when the others cannot give more.
+ */
+u64 memresv_policy_reclaim_buffer_first(struct memresv_share *shares,
+					size_t n, u64 need)
+{
+	u64 found = mr_reclaim_to(shares, n, need, true);
+
+	return found + mr_reclaim_to(shares, n, need - found, false);
+}
+
 /* ------------------------------------------------------------------ */
 /* Balancer                                                           */
 /* ------------------------------------------------------------------ */
 
 /*
- * Water-filling is solved without scratch memory.  A fill hands a pool to
+ * Water-filling needs no scratch memory but the entries' @desired.  A fill hands a pool to
  * entries in proportion to their weight, each capped at what it wants, the
  * leftover of the capped ones going to the rest.  Its outcome is described
  * by one level: the pool left for the entries still unsatisfied and their
@@ -283,7 +343,7 @@ struct mr_fill {
 };
 
 struct mr_balance {
-	const struct memresv_balance_entry *entries;
+	struct memresv_balance_entry *entries;
 	size_t n;
 	const struct memresv_balance_params *params;
 	struct mr_fill fill[MR_PASSES];
@@ -350,11 +410,14 @@ static u64 mr_ideal(const struct mr_balance *b,
 	return e->guarantee + got;
 }
 
-/* Growth an entry asks for: none below the hysteresis or when over. */
+/*
+ * Growth an entry whose ideal is @ideal asks for: none below the
+ * hysteresis or when over.
+ */
 static u64 mr_grow_want(const struct mr_balance *b,
-			const struct memresv_balance_entry *e)
+			const struct memresv_balance_entry *e, u64 ideal)
 {
-	u64 ideal = mr_ideal(b, e), base = mr_base(e);
+	u64 base = mr_base(e);
 
 	if (b->over || ideal <= base ||
 	    ideal - base <= b->params->hysteresis)
@@ -362,33 +425,28 @@ static u64 mr_grow_want(const struct mr_balance *b,
 	return ideal - base;
 }
 
-static u64 mr_want(const struct mr_balance *b,
-		   const struct memresv_balance_entry *e, enum mr_pass pass)
+/* What an entry wants of the buffer fill, the demand fill solved. */
+static u64 mr_buffer_want(const struct mr_balance *b,
+			  const struct memresv_balance_entry *e)
 {
-	u64 got;
+	u64 got = mr_fill_take(&b->fill[MR_PASS_DEMAND], mr_demand_want(e),
+			       e->weight);
 
-	switch (pass) {
-	case MR_PASS_DEMAND:
-		return mr_demand_want(e);
-	case MR_PASS_BUFFER:
-		got = mr_fill_take(&b->fill[MR_PASS_DEMAND],
-				   mr_demand_want(e), e->weight);
-		return mr_desired(e) - e->guarantee - got;
-	default:
-		return mr_grow_want(b, e);
-	}
+	return mr_desired(e) - e->guarantee - got;
 }
 
 /*
- * Find the level of one phase of a fill.  Round k marks satisfied every
- * entry whose want fits its share at level k; the next level is the pool
- * less those wants, shared by the others.  The pool per unit of weight
- * never falls from one round to the next (a satisfied entry took no more
- * than its share), so the satisfied set only grows and the rounds stop
- * after at most n + 1, when it no longer changes.
+ * Find the level of one phase of a fill, each entry's want of it in its
+ * @desired (the caller put it there; see memresv_policy_balance()).
+ * Round k marks satisfied every entry whose want fits its share at level
+ * k; the next level is the pool less those wants, shared by the others.
+ * The pool per unit of weight never falls from one round to the next (a
+ * satisfied entry took no more than its share), so the satisfied set only
+ * grows and the rounds stop after at most n + 1, when it no longer
+ * changes.
  */
-static void mr_level_solve(const struct mr_balance *b, enum mr_pass pass,
-			   bool zero, u64 pool, struct mr_level *level)
+static void mr_level_solve(const struct mr_balance *b, bool zero, u64 pool,
+			   struct mr_level *level)
 {
 	const struct memresv_balance_entry *e;
 	u64 want, weight, taken, wleft;
@@ -398,7 +456,7 @@ static void mr_level_solve(const struct mr_balance *b, enum mr_pass pass,
 	level->wsum = 0;
 	for (i = 0; i < b->n; i++) {
 		e = &b->entries[i];
-		if (mr_in_phase(e, zero) && mr_want(b, e, pass))
+		if (mr_in_phase(e, zero) && e->desired)
 			level->wsum += zero ? 1 : e->weight;
 	}
 
@@ -409,7 +467,7 @@ static void mr_level_solve(const struct mr_balance *b, enum mr_pass pass,
 			e = &b->entries[i];
 			if (!mr_in_phase(e, zero))
 				continue;
-			want = mr_want(b, e, pass);
+			want = e->desired;
 			if (!want)
 				continue;
 			weight = zero ? 1 : e->weight;
@@ -432,9 +490,9 @@ static void mr_fill_solve(struct mr_balance *b, enum mr_pass pass, u64 pool)
 
 	fill->zero.pool = 0;
 	fill->zero.wsum = 0;
-	mr_level_solve(b, pass, false, pool, &fill->pos);
+	mr_level_solve(b, false, pool, &fill->pos);
 	if (!fill->pos.wsum)
-		mr_level_solve(b, pass, true, fill->pos.pool, &fill->zero);
+		mr_level_solve(b, true, fill->pos.pool, &fill->zero);
 }
 
 /*
@@ -443,10 +501,10 @@ static void mr_fill_solve(struct mr_balance *b, enum mr_pass pass, u64 pool)
  * would be within the hysteresis, unless the targets exceed capacity.
  */
 static u64 mr_settle(const struct mr_balance *b,
-		     const struct memresv_balance_entry *e)
+		     const struct memresv_balance_entry *e, u64 ideal)
 {
 	const struct memresv_balance_params *p = b->params;
-	u64 base = mr_base(e), ideal = mr_ideal(b, e), next;
+	u64 base = mr_base(e), next;
 
 	if (ideal >= base)
 		return base;
@@ -456,6 +514,29 @@ static u64 mr_settle(const struct mr_balance *b,
 	if (!b->over && base - next <= p->hysteresis)
 		return base;
 	return next;
+}
+
+/*
+ * What the entries that do not grow hold once they have moved, each
+ * grower counted at its current target; each entry's growth want into its
+ * @desired, for the growth fill.
+ */
+static u64 mr_fixed(struct mr_balance *b)
+{
+	struct memresv_balance_entry *e;
+	u64 fixed = 0, ideal;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		e = &b->entries[i];
+		ideal = mr_ideal(b, e);
+		e->desired = mr_grow_want(b, e, ideal);
+		if (e->desired)
+			fixed = mr_add(fixed, mr_base(e));
+		else
+			fixed = mr_add(fixed, mr_settle(b, e, ideal));
+	}
+	return fixed;
 }
 
 /**
@@ -489,7 +570,7 @@ void memresv_policy_balance(struct memresv_balance_entry *entries, size_t n,
 		.n = n,
 		.params = params,
 	};
-	u64 cap = params->capacity, sum_g = 0, sum_base = 0, fixed = 0;
+	u64 cap = params->capacity, sum_g = 0, sum_base = 0;
 	u64 used = 0, pool, grow, next;
 	size_t i;
 
@@ -506,33 +587,35 @@ void memresv_policy_balance(struct memresv_balance_entry *entries, size_t n,
 		return;
 	}
 
+	/*
+	 * @desired, an output set last, holds each entry's want of the fill
+	 * being solved meanwhile: each is computed once, not once a round.
+	 */
 	pool = cap - sum_g;
-	mr_fill_solve(&b, MR_PASS_DEMAND, pool);
 	for (i = 0; i < n; i++)
+		entries[i].desired = mr_demand_want(&entries[i]);
+	mr_fill_solve(&b, MR_PASS_DEMAND, pool);
+	for (i = 0; i < n; i++) {
 		used = mr_add(used, mr_fill_take(&b.fill[MR_PASS_DEMAND],
-						 mr_demand_want(&entries[i]),
+						 entries[i].desired,
 						 entries[i].weight));
+		entries[i].desired = mr_buffer_want(&b, &entries[i]);
+	}
 	mr_fill_solve(&b, MR_PASS_BUFFER, mr_sub(pool, used));
 
 	/* Growers share what the others leave once they have moved. */
 	b.over = sum_base > cap;
-	for (i = 0; i < n; i++) {
-		if (mr_grow_want(&b, &entries[i]))
-			fixed = mr_add(fixed, mr_base(&entries[i]));
-		else
-			fixed = mr_add(fixed, mr_settle(&b, &entries[i]));
-	}
-	mr_fill_solve(&b, MR_PASS_GROW, mr_sub(cap, fixed));
+	mr_fill_solve(&b, MR_PASS_GROW, mr_sub(cap, mr_fixed(&b)));
 
 	/* Each result depends only on its own entry and the fills. */
 	for (i = 0; i < n; i++) {
-		grow = mr_fill_take(&b.fill[MR_PASS_GROW],
-				    mr_grow_want(&b, &entries[i]),
+		grow = mr_fill_take(&b.fill[MR_PASS_GROW], entries[i].desired,
 				    entries[i].weight);
 		if (grow > params->hysteresis)
 			next = mr_base(&entries[i]) + grow;
 		else
-			next = mr_settle(&b, &entries[i]);
+			next = mr_settle(&b, &entries[i],
+					 mr_ideal(&b, &entries[i]));
 		entries[i].desired = mr_desired(&entries[i]);
 		entries[i].target = next;
 	}

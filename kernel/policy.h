@@ -83,14 +83,19 @@ void memresv_policy_admit(const struct memresv_host_figures *host,
  * @guarantee: floor the target may not go below
  * @target: in: current target; out: target after the plan
  * @weight: share under contention; lower weights give back first
+ * @demand: the workload's demand; read only by
+ *	memresv_policy_reclaim_buffer_first()
  */
 struct memresv_share {
 	u64 guarantee;
 	u64 target;
 	u32 weight;
+	u64 demand;
 };
 
 u64 memresv_policy_reclaim(struct memresv_share *shares, size_t n, u64 need);
+u64 memresv_policy_reclaim_buffer_first(struct memresv_share *shares,
+					size_t n, u64 need);
 
 /**
  * struct memresv_balance_entry - one reservation as the balancer sees it

@@ -59,6 +59,8 @@ struct memresv_settings {
  * @removed: out of the table; files restored or gone (memresv_lock)
  * @retry: the last write of the limits failed; the tick tries again
  * @guest_fresh: the guest's last report is recent enough to use (tick)
+ * @idle: its last sample found its demand and usage still: the balancer
+ *	samples it in its turn, not every period (tick)
  * @pressure: PSI memory pressure at the last balancer pass, percent
  * @node: in the table, by @id (memresv_lock)
  * @id: cgroup id, the key of the table
@@ -94,6 +96,7 @@ struct memresv_resv {
 	bool removed;
 	bool retry;
 	bool guest_fresh;
+	bool idle;
 	u8 pressure;
 	struct rb_node node;
 	u64 id;

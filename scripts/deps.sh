@@ -32,6 +32,7 @@ PACKAGES=(
 	systemd dbus systemd-container libvirt-daemon-system libvirt-clients
 	e2fsprogs
 	gnuplot-nox # the benchmarks' plot (make bench)
+	valgrind # the benchmarks' instruction counts (make bench)
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/memresv-backports.list
 BACKPORTS_LINE="deb http://deb.debian.org/debian bookworm-backports main"

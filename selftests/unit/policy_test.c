@@ -465,6 +465,87 @@ TEST(reclaim_ties_and_odd_input)
 	EXPECT_EQ(0ULL, memresv_policy_reclaim(NULL, 0, 100));
 }
 
+/*
+ * The buffer-first order (an option): A, B and C of reclaim_base with
+ * demands 2000, 2400 and 1000, so their buffers (target - max(guarantee,
+ * demand)) are 1000, 100 and 3000, and D has none.
+ */
+static const u64 reclaim_demand[4] = { 2000, 2400, 1000, 0 };
+
+static const struct reclaim_case reclaim_buffer_cases[] = {
+	{ "nothing needed", 0, 0, { 3000, 2500, 4000, 100 } },
+	{ "buffers first, lowest weight first: B's 100, then A's", 600, 600,
+	  { 2500, 2400, 4000, 100 } },
+	{ "every buffer before any working set", 4100, 4100,
+	  { 2000, 2400, 1000, 100 } },
+	{ "then working sets, by weight", 5000, 5000,
+	  { 2000, 1500, 1000, 100 } },
+	{ "as much in all as the weight order", 10000, 8000,
+	  { 1000, 500, 0, 100 } },
+	{ "U64_MAX need", U64_ALL, 8000, { 1000, 500, 0, 100 } },
+};
+
+TEST(reclaim_buffer_first)
+{
+	struct memresv_share s[4], w[4];
+	const struct reclaim_case *c;
+	size_t i, j;
+	u64 found;
+
+	for (i = 0; i < ARRAY_LEN(reclaim_buffer_cases); i++) {
+		c = &reclaim_buffer_cases[i];
+		memcpy(s, reclaim_base, sizeof(s));
+		for (j = 0; j < 4; j++)
+			s[j].demand = reclaim_demand[j];
+		memcpy(w, s, sizeof(w));
+		found = memresv_policy_reclaim_buffer_first(s, 4, c->need);
+		EXPECT_EQ(c->found, found) TH_LOG("%s", c->name);
+		/* The same total as the module's order. */
+		EXPECT_EQ(memresv_policy_reclaim(w, 4, c->need), found)
+			TH_LOG("%s: total", c->name);
+		for (j = 0; j < 4; j++) {
+			EXPECT_EQ(c->after[j], s[j].target)
+				TH_LOG("%s: entry %zu", c->name, j);
+			EXPECT_EQ(reclaim_demand[j], s[j].demand);
+		}
+	}
+}
+
+TEST(reclaim_buffer_first_starves_no_one_while_buffers_last)
+{
+	struct memresv_share s[8], before[8];
+	u64 buffers, need, found, seed = rng_seed();
+	size_t i, round;
+
+	for (round = 0; round < 2000; round++) {
+		buffers = 0;
+		for (i = 0; i < 8; i++) {
+			s[i].guarantee = rng() % MiB(4);
+			s[i].demand = rng() % MiB(8);
+			s[i].target = s[i].guarantee + rng() % MiB(8);
+			s[i].weight = rng() % 4;
+			if (s[i].target > s[i].demand &&
+			    s[i].target > s[i].guarantee)
+				buffers += s[i].target -
+					   (s[i].demand > s[i].guarantee ?
+					    s[i].demand : s[i].guarantee);
+		}
+		need = rng() % (buffers + MiB(1));
+		memcpy(before, s, sizeof(s));
+		found = memresv_policy_reclaim_buffer_first(s, 8, need);
+		for (i = 0; i < 8; i++) {
+			ASSERT_LE(s[i].guarantee, s[i].target);
+			/* Only a target above its demand gave anything. */
+			if (need <= buffers && s[i].target < before[i].target)
+				ASSERT_LE(s[i].demand, s[i].target)
+					TH_LOG("seed %#llx round %zu",
+					       (unsigned long long)seed, round);
+		}
+		if (need <= buffers)
+			ASSERT_EQ(need, found);
+	}
+}
+
 TEST(reclaim_random_properties)
 {
 	struct memresv_share s[12], before[12];

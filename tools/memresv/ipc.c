@@ -8,6 +8,7 @@
  * warning, which is printed at once.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,66 +153,73 @@ static size_t err_tlv_offset(const struct nlmsghdr *nlh)
 struct ipc_reply {
 	/* Called with each reply message's attributes. */
 	int (*parse)(struct nlattr **tb, void *arg);
+	/* Or with the message itself, to walk its attributes in place. */
+	int (*parse_msg)(const struct nlmsghdr *nlh, void *arg);
 	void *arg;
+	int maxattr;		/* of the family's attributes; 0: MEMRESV_A_MAX */
 	int err;
 	bool done;
 	bool intr;
 };
 
-static int valid_cb(struct nl_msg *msg, void *arg)
+/*
+ * Replies are read into one buffer of 32 KiB, the most the kernel puts in
+ * one datagram of a dump, and parsed where they lie: no copy and no
+ * allocation per message (libnl's receive loop peeks, then allocates and
+ * copies every message).
+ */
+#define IPC_BUF		32768
+
+static union {
+	struct nlmsghdr align;
+	char buf[IPC_BUF];
+} ipc_buf;
+
+/* A reply message of the family: its attributes to rep->parse. */
+static int reply_valid(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 {
-	struct ipc_reply *rep = arg;
-	struct nlattr *tb[MEMRESV_A_MAX + 1];
+	struct nlattr *tb[(MEMRESV_A_MAX > CTRL_ATTR_MAX ? MEMRESV_A_MAX :
+			   CTRL_ATTR_MAX) + 1];
+	int maxattr = rep->maxattr ? rep->maxattr : MEMRESV_A_MAX;
 	int ret;
 
+	if (rep->parse_msg)
+		return rep->parse_msg(nlh, rep->arg);
 	if (!rep->parse)
-		return NL_OK;
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, MEMRESV_A_MAX, NULL);
-	if (ret) {
-		rep->err = nl_fail(ret);
-		return NL_STOP;
-	}
-	ret = rep->parse(tb, rep->arg);
-	if (ret) {
-		rep->err = ret;
-		return NL_STOP;
-	}
-	return NL_OK;
+		return 0;
+	ret = genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, maxattr, NULL);
+	if (ret)
+		return nl_fail(ret);
+	return rep->parse(tb, rep->arg);
 }
 
-static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+/* NLMSG_ERROR: an error with the kernel's reason, or the ACK. */
+static void reply_error(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 {
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	struct ipc_reply *rep = arg;
-
-	(void)nla;
-	extack_msg(nlh, err_tlv_offset(nlh), ipc_msg, sizeof(ipc_msg));
-	rep->err = e->error;
-	rep->done = true;
-	return NL_STOP;
-}
-
-static int ack_cb(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct ipc_reply *rep = arg;
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	char warn[sizeof(ipc_msg)] = "";
 
+	rep->done = true;
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e))) {
+		rep->err = -EIO;
+		return;
+	}
+	if (e->error) {
+		extack_msg(nlh, err_tlv_offset(nlh), ipc_msg, sizeof(ipc_msg));
+		rep->err = e->error;
+		return;
+	}
 	/* Success, but the kernel may still have something to say. */
 	extack_msg(nlh, err_tlv_offset(nlh), warn, sizeof(warn));
 	if (warn[0])
 		fprintf(stderr, "memresv: warning: %s\n", warn);
-	rep->done = true;
-	return NL_STOP;
 }
 
-static int finish_cb(struct nl_msg *msg, void *arg)
+/* NLMSG_DONE: a dump that failed part-way ends with a negative status. */
+static void reply_done(const struct nlmsghdr *nlh, struct ipc_reply *rep)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct ipc_reply *rep = arg;
 	int status = 0;
 
-	/* A dump that failed part-way ends with a negative status. */
 	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(status)))
 		memcpy(&status, NLMSG_DATA(nlh), sizeof(status));
 	if (status < 0) {
@@ -219,16 +227,82 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 		rep->err = status;
 	}
 	rep->done = true;
-	return NL_STOP;
 }
 
-static int intr_cb(struct nl_msg *msg, void *arg)
+/* The messages of one datagram of @len bytes, in place. */
+static void reply_datagram(const char *buf, size_t len, uint32_t seq,
+			   struct ipc_reply *rep)
 {
-	struct ipc_reply *rep = arg;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)len;
 
-	(void)msg;
-	rep->intr = true;
-	return NL_OK;
+	for (; NLMSG_OK(nlh, left) && !rep->done && !rep->err;
+	     nlh = NLMSG_NEXT(nlh, left)) {
+		/* Not an answer to this request (a late one to an older). */
+		if (seq && nlh->nlmsg_seq != seq)
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			rep->intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_ERROR:
+			reply_error(nlh, rep);
+			break;
+		case NLMSG_DONE:
+			reply_done(nlh, rep);
+			break;
+		case NLMSG_OVERRUN:
+			rep->err = -EOVERFLOW;
+			break;
+		default:
+			rep->err = reply_valid(nlh, rep);
+			/* One reply, then the ACK; a dump goes on to DONE. */
+			break;
+		}
+	}
+}
+
+static ssize_t sock_read(void *arg, void *buf, size_t len)
+{
+	struct msghdr mh = { 0 };
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	ssize_t n;
+
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	do {
+		n = recvmsg(*(int *)arg, &mh, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* The kernel never sends more than IPC_BUF in one datagram. */
+	if (mh.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	return n;
+}
+
+/* Read datagrams from @read until the ACK, an error or the end of a dump. */
+static int reply_read(ipc_read_fn read, void *arg, uint32_t seq,
+		      struct ipc_reply *rep)
+{
+	ssize_t n;
+
+	while (!rep->done && !rep->err) {
+		n = read(arg, ipc_buf.buf, sizeof(ipc_buf.buf));
+		if (n < 0) {
+			snprintf(ipc_msg, sizeof(ipc_msg), "netlink: %s",
+				 strerror((int)-n));
+			rep->err = (int)n;
+		} else if (!n) {
+			snprintf(ipc_msg, sizeof(ipc_msg),
+				 "netlink: the reply ended early");
+			rep->err = -EIO;
+		} else {
+			reply_datagram(ipc_buf.buf, (size_t)n, seq, rep);
+		}
+	}
+	return rep->err;
 }
 
 /*
@@ -237,37 +311,20 @@ static int intr_cb(struct nl_msg *msg, void *arg)
  */
 static int ipc_transact(struct nl_msg *msg, struct ipc_reply *rep)
 {
-	struct nl_cb *cb;
-	int ret;
+	uint32_t seq;
+	int ret, fd;
 
 	ipc_msg[0] = '\0';
 	rep->err = 0;
 	rep->done = false;
 	rep->intr = false;
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, rep);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, rep);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, rep);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, intr_cb, rep);
-	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, rep);
-
 	ret = nl_send_auto(ipc_sock, msg);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	if (ret < 0) {
-		rep->err = nl_fail(ret);
-		rep->done = true;
-	}
-	while (!rep->done && !rep->err) {
-		ret = nl_recvmsgs(ipc_sock, cb);
-		if (ret < 0 && !rep->done && !rep->err)
-			rep->err = nl_fail(ret);
-	}
-	nl_cb_put(cb);
-	return rep->err;
+	if (ret < 0)
+		return rep->err = nl_fail(ret);
+	fd = nl_socket_get_fd(ipc_sock);
+	return reply_read(sock_read, &fd, seq, rep);
 }
 
 static int msg_new(struct nl_msg **msgp, uint8_t cmd, int flags)
@@ -333,8 +390,13 @@ static void get_fields(struct nlattr **tb, void *obj,
 		if (!a)
 			continue;
 		if (f->type == FIELD_STRING) {
-			nla_strlcpy((char *)obj + f->offset, a,
-				    CGROUP_PATH_MAX);
+			/* The string only: no fill of the rest of the room. */
+			size_t len = strnlen(nla_data(a), (size_t)nla_len(a));
+
+			if (len >= CGROUP_PATH_MAX)
+				len = CGROUP_PATH_MAX - 1;
+			memcpy((char *)obj + f->offset, nla_data(a), len);
+			((char *)obj + f->offset)[len] = '\0';
 			*(uint32_t *)obj |= 1u << f->bit;
 			continue;
 		}
@@ -350,13 +412,122 @@ static void get_fields(struct nlattr **tb, void *obj,
 	}
 }
 
-static int parse_resv(struct nlattr **tb, void *arg)
+/* A reservation emptied: all but the path's room, which is a string. */
+static void resv_clear(struct resv_info *r)
 {
-	struct resv_info *r = arg;
+	r->set = 0;
+	r->cgroup[0] = '\0';
+	memset(&r->id, 0, sizeof(*r) - offsetof(struct resv_info, id));
+}
 
-	memset(r, 0, sizeof(*r));
-	get_fields(tb, r, resv_fields, resv_nfields);
+/*
+ * Where each attribute of a reservation goes in struct resv_info: the
+ * rows of resv_fields[] by attribute, reduced to what the walk below
+ * needs; built on first use.  width 0: not a field of it.
+ */
+struct resv_slot {
+	uint32_t bit;		/* its bit in resv_info.set */
+	uint16_t offset;
+	uint8_t width;		/* 1, 4 or 8; 0xff for the path */
+};
+
+#define SLOT_STRING	0xff
+
+static struct resv_slot resv_slots[MEMRESV_A_MAX + 1];
+static bool resv_slots_ready;
+
+static void resv_slots_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < resv_nfields; i++) {
+		const struct field *f = &resv_fields[i];
+		struct resv_slot *s;
+
+		if (f->attr <= 0 || f->attr > MEMRESV_A_MAX)
+			continue;
+		s = &resv_slots[f->attr];
+		s->bit = 1u << f->bit;
+		s->offset = (uint16_t)f->offset;
+		s->width = f->type == FIELD_STRING ? SLOT_STRING :
+			   (uint8_t)f->width;
+	}
+	resv_slots_ready = true;
+}
+
+/*
+ * A reservation message into @r, its attributes walked where they lie:
+ * no table of every attribute to clear and fill first (genlmsg_parse()),
+ * no second pass over every field (get_fields()), the same result.
+ * Unknown attributes, and values narrower than their field, are skipped.
+ */
+static void parse_resv_msg(const struct nlmsghdr *nlh, struct resv_info *r)
+{
+	const char *p, *end;
+
+	if (!resv_slots_ready)
+		resv_slots_init();
+	resv_clear(r);
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return;
+	p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	end = (const char *)nlh + nlh->nlmsg_len;
+	while (end - p >= (ptrdiff_t)NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		const char *data = p + NLA_HDRLEN;
+		unsigned int type = a->nla_type & NLA_TYPE_MASK;
+		size_t alen = a->nla_len, len = alen - NLA_HDRLEN;
+		const struct resv_slot *s;
+		char *to;
+
+		if (alen < NLA_HDRLEN || alen > (size_t)(end - p))
+			break;
+		p += NLA_ALIGN(alen);
+		if (type > MEMRESV_A_MAX)
+			continue;
+		s = &resv_slots[type];
+		to = (char *)r + s->offset;
+		if (s->width == sizeof(uint64_t) && len >= sizeof(uint64_t)) {
+			/* As nla_get_u64() & co. read them. */
+			memcpy(to, data, sizeof(uint64_t));
+		} else if (s->width == sizeof(uint32_t) &&
+			   len >= sizeof(uint32_t)) {
+			memcpy(to, data, sizeof(uint32_t));
+		} else if (s->width == sizeof(uint8_t) && len) {
+			*to = *data;
+		} else if (s->width == SLOT_STRING) {
+			len = strnlen(data, len);
+			if (len >= CGROUP_PATH_MAX)
+				len = CGROUP_PATH_MAX - 1;
+			memcpy(to, data, len);
+			to[len] = '\0';
+		} else {
+			continue;
+		}
+		r->set |= s->bit;
+	}
+}
+
+/* A reply with one reservation, into the caller's struct. */
+static int parse_resv(const struct nlmsghdr *nlh, void *arg)
+{
+	parse_resv_msg(nlh, arg);
 	return 0;
+}
+
+/* Each reservation of a dump into one struct, handed to the caller. */
+struct resv_each {
+	ipc_resv_fn fn;
+	void *arg;
+	struct resv_info r;
+};
+
+static int parse_resv_each(const struct nlmsghdr *nlh, void *arg)
+{
+	struct resv_each *e = arg;
+
+	parse_resv_msg(nlh, &e->r);
+	return e->fn(&e->r, e->arg);
 }
 
 static int parse_host(struct nlattr **tb, void *arg)
@@ -404,7 +575,8 @@ static int resv_request_x(uint8_t cmd, const struct resv_info *in,
 			  const struct resv_extra *extra,
 			  struct resv_info *out)
 {
-	struct ipc_reply rep = { .parse = out ? parse_resv : NULL, .arg = out };
+	struct ipc_reply rep = { .parse_msg = out ? parse_resv : NULL,
+				 .arg = out };
 	struct nl_msg *msg;
 	int ret;
 
@@ -692,7 +864,7 @@ struct prot_list {
 	size_t n, cap;
 };
 
-static int parse_resv_list(struct nlattr **tb, void *arg)
+static int parse_resv_list(const struct nlmsghdr *nlh, void *arg)
 {
 	struct resv_list *l = arg;
 
@@ -705,7 +877,7 @@ static int parse_resv_list(struct nlattr **tb, void *arg)
 		l->v = v;
 		l->cap = cap;
 	}
-	return parse_resv(tb, &l->v[l->n++]);
+	return parse_resv(nlh, &l->v[l->n++]);
 }
 
 /**
@@ -721,7 +893,7 @@ static int parse_resv_list(struct nlattr **tb, void *arg)
 int ipc_resv_list(struct resv_info **list, size_t *n)
 {
 	struct resv_list l = { 0 };
-	struct ipc_reply rep = { .parse = parse_resv_list, .arg = &l };
+	struct ipc_reply rep = { .parse_msg = parse_resv_list, .arg = &l };
 	struct nl_msg *msg;
 	int tries, ret = 0;
 
@@ -744,6 +916,114 @@ int ipc_resv_list(struct resv_info **list, size_t *n)
 	*list = l.v;
 	*n = l.n;
 	return 0;
+}
+
+/**
+ * ipc_resv_each() - every reservation (RESV_GET dump), one at a time
+ * @fn: called with each reservation, in the kernel's order; the struct is
+ *	reused for the next: copy what is kept.  A non-zero return (a
+ *	negative errno) ends the dump with it.
+ * @arg: for @fn
+ *
+ * No list is built: each message is parsed where it lies in the receive
+ * buffer, into one struct.  A dump the kernel flags as interrupted ends
+ * with -EAGAIN after every reservation was handed over (they do not form
+ * one snapshot).
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_resv_each(ipc_resv_fn fn, void *arg)
+{
+	struct resv_each *e = malloc(sizeof(*e));
+	struct ipc_reply rep = { .parse_msg = parse_resv_each, .arg = e };
+	struct nl_msg *msg;
+	int ret;
+
+	if (!e)
+		return -ENOMEM;
+	e->fn = fn;
+	e->arg = arg;
+	ret = msg_new(&msg, MEMRESV_CMD_RESV_GET, NLM_F_DUMP);
+	if (!ret)
+		ret = ipc_transact(msg, &rep);
+	if (!ret && rep.intr) {
+		ret = -EAGAIN;
+		snprintf(ipc_msg, sizeof(ipc_msg),
+			 "reservations changed during the listing; try again");
+	}
+	free(e);
+	return ret;
+}
+
+/**
+ * ipc_resv_each_read() - ipc_resv_each() on replies from elsewhere
+ * @read: returns the next datagram as the kernel sent it (bytes, 0 at the
+ *	end, or a negative errno)
+ * @rarg: for @read
+ * @fn: as for ipc_resv_each()
+ * @arg: for @fn
+ *
+ * The receive path of ipc_resv_each() fed from @read instead of the
+ * socket: the benchmarks replay a recorded dump through it.  Messages of
+ * any sequence number are taken.
+ *
+ * Return: 0, -EAGAIN when the dump was flagged interrupted, or a negative
+ * errno.
+ */
+int ipc_resv_each_read(ipc_read_fn read, void *rarg, ipc_resv_fn fn,
+		       void *arg)
+{
+	struct resv_each *e = malloc(sizeof(*e));
+	struct ipc_reply rep = { .parse_msg = parse_resv_each, .arg = e };
+	int ret;
+
+	if (!e)
+		return -ENOMEM;
+	e->fn = fn;
+	e->arg = arg;
+	ret = reply_read(read, rarg, 0, &rep);
+	if (!ret && rep.intr)
+		ret = -EAGAIN;
+	free(e);
+	return ret;
+}
+
+/**
+ * ipc_dump() - any generic netlink dump through the receive path above
+ * @family: the family's id (GENL_ID_CTRL for the controller)
+ * @cmd: the dump's command
+ * @version: the family's version
+ * @maxattr: the family's highest attribute
+ * @fn: called with each message's attributes
+ * @arg: for @fn
+ *
+ * For the benchmarks: the same receive path on a dump other than
+ * memresv's (the controller's list of families).
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipc_dump(int family, uint8_t cmd, uint8_t version, int maxattr,
+	     int (*fn)(struct nlattr **tb, void *arg), void *arg)
+{
+	struct ipc_reply rep = { .parse = fn, .arg = arg, .maxattr = maxattr };
+	struct nl_msg *msg;
+	int ret;
+
+	if (maxattr > (MEMRESV_A_MAX > CTRL_ATTR_MAX ? MEMRESV_A_MAX :
+		       CTRL_ATTR_MAX))
+		return -EINVAL;
+	ret = ipc_open();
+	if (ret)
+		return ret;
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -ENOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+			 NLM_F_DUMP, cmd, version)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return ipc_transact(msg, &rep);
 }
 
 /**

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "model.h"
 
@@ -46,6 +48,16 @@ struct hold_info {
 
 int ipc_hold_list(struct hold_info **list, size_t *n);
 int ipc_resv_list(struct resv_info **list, size_t *n);
+
+typedef int (*ipc_resv_fn)(const struct resv_info *r, void *arg);
+int ipc_resv_each(ipc_resv_fn fn, void *arg);
+/* Reads one datagram into @buf (bytes, 0 at the end, or -errno). */
+typedef ssize_t (*ipc_read_fn)(void *arg, void *buf, size_t len);
+int ipc_resv_each_read(ipc_read_fn read, void *rarg, ipc_resv_fn fn,
+		       void *arg);
+struct nlattr;
+int ipc_dump(int family, uint8_t cmd, uint8_t version, int maxattr,
+	     int (*fn)(struct nlattr **tb, void *arg), void *arg);
 int ipc_host_get(struct host_info *out);
 int ipc_host_set(const struct host_info *in, struct host_info *out);
 
