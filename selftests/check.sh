@@ -109,26 +109,41 @@ memcg_replay() {
 }
 
 # The runner's self-test boots the guest eight times: it runs only when
-# what it tests is not what last passed it on this machine.  That is a hash
-# of every file under selftests/vm/ as checked out (committed or not), the
-# kernel's release and the host's systemd (the systemd guest runs the
-# host's), recorded in the cache after a self-test passed.  A machine with
-# an empty cache (a fresh CI machine) always runs it, and so does any run
-# after a change to selftests/vm/.  MEMRESV_VM_SELFTEST=always runs it
+# what it tests is not what last passed it.  That is a hash of every file
+# under selftests/vm/ as checked out (committed or not), the kernel's
+# release and the host's systemd (the systemd guest runs the host's).  A
+# self-test that passed records it twice: in the cache, for this machine,
+# and in selftests/vm/selftest.passed, which is committed with the runner
+# it vouches for, so that a fresh clone (a CI machine) runs the self-test
+# only when the runner changed since.  MEMRESV_VM_SELFTEST=always runs it
 # anyway.
+selftest_passed=$src/selftests/vm/selftest.passed
 vm_selftest_key() { # kernel
 	{
-		(cd "$src" && find selftests/vm -type f -print0 | LC_ALL=C sort -z |
-			xargs -0 sha256sum)
+		(cd "$src" && find selftests/vm -type f ! -name selftest.passed \
+			-print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
 		"$src/selftests/vm/kernels.sh" release "$1" 2>/dev/null
 		dpkg-query -W -f='${Version}\n' systemd 2>/dev/null
 	} | sha256sum | cut -c1-16
 }
+vm_selftest_known() { # kernel key
+	local stamp=$cache/vm-selftest-$1.passed
+	{ [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$2" ]; } ||
+		grep -qx "$1 $2" "$selftest_passed" 2>/dev/null
+}
+vm_selftest_record() { # kernel key
+	local stamp=$cache/vm-selftest-$1.passed
+	mkdir -p "$cache" && echo "$2" >"$stamp.$$" && mv "$stamp.$$" "$stamp"
+	{
+		grep -v "^$1 " "$selftest_passed" 2>/dev/null
+		echo "$1 $2"
+	} | LC_ALL=C sort >"$selftest_passed.$$" &&
+		mv "$selftest_passed.$$" "$selftest_passed"
+}
 vm_selftest() { # kernel
-	local k=$1 key stamp=$cache/vm-selftest-$1.passed status out=$log/vm-selftest-$1
+	local k=$1 key status out=$log/vm-selftest-$1
 	key=$(vm_selftest_key "$k")
-	if [ "${MEMRESV_VM_SELFTEST:-}" != always ] && [ -f "$stamp" ] &&
-	   [ "$(cat "$stamp")" = "$key" ]; then
+	if [ "${MEMRESV_VM_SELFTEST:-}" != always ] && vm_selftest_known "$k" "$key"; then
 		echo "TAP version 13"
 		echo "1..1"
 		echo "ok 1 runner self-test on $k # SKIP selftests/vm/ passed it" \
@@ -138,7 +153,7 @@ vm_selftest() { # kernel
 	"$src/selftests/vm/test-runner.sh" "$k" | tee "$out"
 	status=${PIPESTATUS[0]}
 	if [ "$status" -eq 0 ] && ! grep -q '^not ok' "$out"; then
-		mkdir -p "$cache" && echo "$key" >"$stamp.$$" && mv "$stamp.$$" "$stamp"
+		vm_selftest_record "$k" "$key"
 	fi
 	return "$status"
 }
