@@ -86,7 +86,7 @@ debian)
 *) die "GUEST_KERNEL is tiny or debian, not '$GUEST_KERNEL'" ;;
 esac
 key=$( (cat "$here/hog.c" "$here/build.sh"; echo "$vmlinux $GROW_MIB";
-	"$BUSYBOX" 2>&1 | head -1) | sha256sum | cut -c1-16)
+	"$BUSYBOX" 2>&1 | sed -n 1p) | sha256sum | cut -c1-16)
 out=$CACHE/balloon-guest/$key
 if [[ -f $out/done ]]; then
 	echo "$out"
