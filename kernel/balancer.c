@@ -377,6 +377,9 @@ static u32 bal_pass(unsigned long period, unsigned long elapsed, bool *hot,
 		next = memresv_resv_next(resv);
 		if (!bal_visit(resv, period, elapsed >= period, &idle))
 			continue;
+		/* Ready again after a restart: followed until found still. */
+		if (resv->state != MEMRESV_STATE_RUNNING)
+			resv->idle = false;
 		if (!memresv_resv_tick_one(resv))
 			continue;
 		if (bal_sample(resv, period, hot))
