@@ -179,7 +179,7 @@ TEST_F_TIMEOUT(bal, contended_memory_goes_by_weight, 300)
 }
 
 /* The decisions are visible as trace events. */
-TEST_F(bal, decisions_are_traced)
+TEST_F_TIMEOUT(bal, decisions_are_traced, 120)
 {
 	const char *ev = "/sys/kernel/tracing/events/memresv/memresv_balance/enable";
 	char buf[4096];
