@@ -25,6 +25,12 @@ fi
 # Recount the ledger after every change: a drift is a WARN, and the runner
 # fails on any WARN.
 echo 1 > /sys/module/memresv/parameters/verify_ledger
+# The debug kernel runs everything several times slower: fewer rounds of
+# the races and a shorter fuzz there (make races and make fuzz run the
+# long ones).
+if [[ ${MEMRESV_KERNEL:-} == debug ]]; then
+	export RACE_ITERS=${RACE_ITERS:-3} FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+fi
 for t in "$src"/build/selftests/*_test; do
 	[ -x "$t" ] || continue
 	echo "# --- $(basename "$t")"
