@@ -65,17 +65,22 @@ hog() { # round
 
 # Both groups against what they must show after a hog.
 check() { # round what
-	local cur_r cur_n swap_n
+	local cur_r swap_r swap_n
 	cur_r=$(cgfile "$RESERVED" memory.current)
-	cur_n=$(cgfile "$NEIGHBOUR" memory.current)
+	swap_r=$(cgfile "$RESERVED" memory.swap.current)
 	swap_n=$(cgfile "$NEIGHBOUR" memory.swap.current)
 	((cur_r >= MINIMUM * 95 / 100)) && r=1 || r=0
 	ok $r "$2: the reserved group kept its minimum in memory" \
 		"memory.current $cur_r, minimum $MINIMUM" "$(groups)"
 	# memory.current counts pages in the swap cache too: swap says it.
-	((swap_n >= 64 * MiB)) && r=1 || r=0
+	# How much of its idle memory the kernel takes varies with what
+	# else the host holds (the second round finds less page cache left
+	# to take); that it took the neighbour's, and more of it than of
+	# the reserved group's, is the point.
+	((swap_n >= 32 * MiB && swap_n > swap_r)) && r=1 || r=0
 	ok $r "$2: the unreserved neighbour in the same slice was reclaimed to swap" \
-		"memory.swap.current $swap_n (held $HELD)" "$(groups)"
+		"memory.swap.current $swap_n, the reserved group's $swap_r (held $HELD)" \
+		"$(groups)"
 }
 
 install_agent || echo "# the agent did not start"
