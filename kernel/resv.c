@@ -383,14 +383,31 @@ void memresv_resv_retarget(struct memresv_resv *resv, u64 target)
 }
 
 /*
+ * The targets one admission took from the other reservations, so that an
+ * admission undone gives them back (resv_give_back()).
+ */
+struct resv_taken {
+	size_t n;
+	struct {
+		u64 id;
+		u64 before;
+		u64 after;
+	} v[];
+};
+
+/*
  * Take @need bytes back from the targets of the reservations but @skip,
  * lowest weight first (memresv_policy_reclaim()), and write the lower
- * targets asynchronously.  memresv_lock held.
+ * targets asynchronously.  With @taken, what was taken from whom is
+ * noted there (*@taken is then the caller's to free; NULL when nothing
+ * was taken).  memresv_lock held.
  */
-static int resv_reclaim(u64 need, struct memresv_resv *skip)
+static int resv_reclaim(u64 need, struct memresv_resv *skip,
+			struct resv_taken **taken)
 {
 	struct memresv_share *shares;
 	struct memresv_resv *resv;
+	struct resv_taken *t = NULL;
 	size_t n = 0;
 
 	lockdep_assert_held(&memresv_lock);
@@ -400,6 +417,15 @@ static int resv_reclaim(u64 need, struct memresv_resv *skip)
 				GFP_KERNEL);
 	if (!shares)
 		return -ENOMEM;
+	if (taken) {
+		t = kvzalloc(struct_size(t, v, memresv_ledger_nr()),
+			     GFP_KERNEL);
+		if (!t) {
+			kvfree(shares);
+			return -ENOMEM;
+		}
+		*taken = t;
+	}
 	for (resv = memresv_resv_from(0); resv;
 	     resv = memresv_resv_next(resv)) {
 		if (resv == skip)
@@ -415,12 +441,42 @@ static int resv_reclaim(u64 need, struct memresv_resv *skip)
 	     resv = memresv_resv_next(resv)) {
 		if (resv == skip)
 			continue;
+		if (shares[n].target != resv->target && t) {
+			t->v[t->n].id = resv->id;
+			t->v[t->n].before = resv->target;
+			t->v[t->n].after = shares[n].target;
+			t->n++;
+		}
 		if (shares[n].target != resv->target)
 			memresv_resv_retarget(resv, shares[n].target);
 		n++;
 	}
 	kvfree(shares);
 	return 0;
+}
+
+/*
+ * An admission was undone: the targets it took go back to whoever still
+ * has the target it left them (the balancer may have moved it since),
+ * within their maximum and the capacity.  Frees @taken.  memresv_lock
+ * held.
+ */
+static void resv_give_back(struct resv_taken *taken)
+{
+	struct memresv_resv *resv;
+	size_t i;
+
+	lockdep_assert_held(&memresv_lock);
+	if (!taken)
+		return;
+	for (i = 0; i < taken->n; i++) {
+		resv = resv_lookup(taken->v[i].id);
+		if (resv && resv->target == taken->v[i].after)
+			memresv_resv_retarget(resv, min(taken->v[i].before,
+							resv->set.maximum));
+	}
+	kvfree(taken);
+	memresv_resv_fit_capacity();
 }
 
 /**
@@ -435,7 +491,7 @@ void memresv_resv_fit_capacity(void)
 	lockdep_assert_held(&memresv_lock);
 	memresv_ledger_figures(&fig);
 	if (fig.assigned > fig.capacity &&
-	    resv_reclaim(fig.assigned - fig.capacity, NULL))
+	    resv_reclaim(fig.assigned - fig.capacity, NULL, NULL))
 		pr_warn("no memory to shrink targets to the capacity\n");
 }
 
@@ -592,7 +648,7 @@ static int resv_refused(const struct resv_start *start,
  */
 static int resv_decide(const struct resv_start *start,
 		       const struct memresv_host_figures *fig,
-		       struct memresv_resv *skip,
+		       struct memresv_resv *skip, struct resv_taken **taken,
 		       struct memresv_admission *adm, struct memresv_err *e)
 {
 	u64 swap = (u64)get_nr_swap_pages() << PAGE_SHIFT;
@@ -608,16 +664,18 @@ static int resv_decide(const struct resv_start *start,
 			    adm->grant >> 20, swap >> 20);
 		return -ENOMEM;
 	}
-	return resv_reclaim(adm->reclaim, skip);
+	return resv_reclaim(adm->reclaim, skip, taken);
 }
 
 /*
  * Admit @resv for a start (@counted: it is in the ledger already, a
  * restart); memresv_lock held.  On success the ledger carries its new
- * guarantee, target and grant.
+ * guarantee, target and grant, and @taken (if not NULL) what the others
+ * gave up for it.
  */
 static int resv_admit(struct memresv_resv *resv, bool paging_allowed,
-		      bool counted, struct memresv_err *e)
+		      bool counted, struct resv_taken **taken,
+		      struct memresv_err *e)
 {
 	struct resv_start start = {
 		.req = {
@@ -634,7 +692,7 @@ static int resv_admit(struct memresv_resv *resv, bool paging_allowed,
 
 	lockdep_assert_held(&memresv_lock);
 	resv_figures(resv, counted, &fig);
-	err = resv_decide(&start, &fig, resv, &adm, e);
+	err = resv_decide(&start, &fig, resv, taken, &adm, e);
 	if (err)
 		return err;
 	resv->state = adm.grant ? MEMRESV_STATE_PAGING : MEMRESV_STATE_STARTING;
@@ -700,7 +758,7 @@ int memresv_resv_hold(const char *key, const struct memresv_settings *set,
 		goto out;
 	}
 	memresv_ledger_figures(&fig);
-	err = resv_decide(&start, &fig, NULL, &adm, e);
+	err = resv_decide(&start, &fig, NULL, NULL, &adm, e);
 	if (err)
 		goto out;
 	strscpy(hold->key, key, sizeof(hold->key));
@@ -885,9 +943,13 @@ static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 	return resv;
 }
 
-/* Admit @resv, or bind it to a hold, and link it; both locks held. */
+/*
+ * Admit @resv, or bind it to a hold, and link it; both locks held.  What
+ * the admission took from the others is in *@taken.
+ */
 static int resv_insert(struct memresv_resv *resv, bool force,
-		       const char *hold, struct memresv_err *e)
+		       const char *hold, struct resv_taken **taken,
+		       struct memresv_err *e)
 {
 	struct memresv_resv *other;
 	char path[MEMRESV_ERR_LEN];
@@ -917,7 +979,7 @@ static int resv_insert(struct memresv_resv *resv, bool force,
 		err = resv_bind(resv, hold, e);
 	else
 		err = resv_admit(resv, resv_may_page(&resv->set, force), false,
-				 e);
+				 taken, e);
 	if (err)
 		return err;
 	rb_add(&resv->node, &resvs, resv_less);
@@ -927,9 +989,12 @@ static int resv_insert(struct memresv_resv *resv, bool force,
 	return 0;
 }
 
-/* The files of a just-linked @resv could not be written: undo. */
+/*
+ * The files of a just-linked @resv could not be written: undo, and give
+ * the others back what its admission @taken from them.
+ */
 static int resv_undo_new(struct memresv_resv *resv, int err,
-			 struct memresv_err *e)
+			 struct resv_taken *taken, struct memresv_err *e)
 {
 	bool linked;
 
@@ -939,6 +1004,7 @@ static int resv_undo_new(struct memresv_resv *resv, int err,
 	linked = !resv->removed;
 	if (linked)
 		resv_unlink(resv, MEMRESV_REASON_NONE);
+	resv_give_back(taken);
 	mutex_unlock(&memresv_lock);
 	memresv_cgfs_restore(&resv->cg);
 	if (err == -EBUSY)
@@ -971,6 +1037,7 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		     bool force, const char *hold, struct memresv_err *e,
 		     struct memresv_resv **out)
 {
+	struct resv_taken *taken = NULL;
 	struct memresv_resv *resv;
 	int err;
 
@@ -984,7 +1051,7 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 
 	mutex_lock(&resv->io_lock);
 	mutex_lock(&memresv_lock);
-	err = resv_insert(resv, force, hold, e);
+	err = resv_insert(resv, force, hold, &taken, e);
 	mutex_unlock(&memresv_lock);
 	if (err) {
 		mutex_unlock(&resv->io_lock);
@@ -993,11 +1060,12 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 	}
 	err = resv_apply(resv);
 	if (err) {
-		err = resv_undo_new(resv, err, e);
+		err = resv_undo_new(resv, err, taken, e);
 		mutex_unlock(&resv->io_lock);
 		memresv_resv_put(resv);
 		return err;
 	}
+	kvfree(taken);
 	mutex_lock(&memresv_lock);
 	memresv_notify_resv(resv, MEMRESV_EVENT_ADDED, MEMRESV_REASON_NONE);
 	if (resv->state == MEMRESV_STATE_PAGING)
@@ -1075,7 +1143,8 @@ static int resv_settle(struct memresv_resv *resv,
 	if (target > resv->target) {
 		free = memresv_ledger_free();
 		if (target - resv->target > free) {
-			err = resv_reclaim(target - resv->target - free, resv);
+			err = resv_reclaim(target - resv->target - free, resv,
+					   NULL);
 			if (err)
 				return err;
 		}
@@ -1287,7 +1356,7 @@ int memresv_resv_restart(struct memresv_resv *resv, bool force,
 		return err;
 	was_paging = resv->state == MEMRESV_STATE_PAGING;
 	err = resv_admit(resv, resv->set.paging != MEMRESV_PAGING_NEVER,
-			 true, e);
+			 true, NULL, e);
 	if (err) {
 		resv_unlock(resv);
 		return err;

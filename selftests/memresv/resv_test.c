@@ -431,6 +431,57 @@ TEST_F(resv, lower_max_below_usage_is_refused_not_killed)
 	ASSERT_LEDGER(self->s);
 }
 
+/*
+ * A NEW whose admission took memory from another reservation's target and
+ * whose files then could not be written (maximum below what the group
+ * holds) gives that memory back: the other target and the host's sums are
+ * as before.
+ */
+TEST_F(resv, refused_new_gives_back_what_admission_took)
+{
+	struct mr_attrs host, before, after, x;
+	struct mr_hog hog = MR_HOG_INIT;
+	struct mr_result res;
+	uint64_t period, free;
+	char y[80];
+
+	ASSERT_EQ(0, mr_host(self->s, &host));
+	period = host.val[MEMRESV_A_HOST_PERIOD_MS];
+	/* No balancer pass between the looks: targets stay put. */
+	ASSERT_EQ(0, mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS, 60000, NULL));
+	snprintf(y, sizeof(y), "%s-y", self->cg);
+	ASSERT_EQ(0, cg_create(y));
+	ASSERT_EQ(0, cg_write(y, "memory.swap.max", "0"));
+	ASSERT_EQ(0, mr_hog_start(&hog, y, MR_HOG_PASSES, 64 * MiB, 0));
+	ASSERT_EQ(1, mr_hog_wait(&hog, -1)) TH_LOG("the workload died");
+
+	/* All but 32 MiB assigned to an idle reservation, 16 MiB guaranteed. */
+	ASSERT_EQ(0, mr_host(self->s, &host));
+	free = host.val[MEMRESV_A_HOST_FREE];
+	ASSERT_LT(128 * MiB, free);
+	ASSERT_EQ(0, mr_new(self->s, self->cg, free - 32 * MiB, 16 * MiB,
+			    free - 32 * MiB, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, mr_ready(self->s, self->cg));
+	ASSERT_EQ(0, mr_get(self->s, self->cg, &x));
+	ASSERT_EQ(free - 32 * MiB, x.val[MEMRESV_A_TARGET]);
+	ASSERT_EQ(0, mr_host(self->s, &before));
+
+	/* 48 MiB to start: 16 MiB must come from the idle one's target. */
+	EXPECT_EQ(-EBUSY, mr_new(self->s, y, 48 * MiB, 16 * MiB, 48 * MiB, &res));
+	EXPECT_NE(NULL, strstr(res.extack, "usage")) TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, mr_get(self->s, self->cg, &x));
+	EXPECT_EQ(free - 32 * MiB, x.val[MEMRESV_A_TARGET]);
+	ASSERT_EQ(0, mr_host(self->s, &after));
+	EXPECT_TRUE(host_same(&before, &after));
+	EXPECT_EQ(UINT64_MAX, cg_u64(y, "memory.max"));
+	EXPECT_TRUE(mr_hog_alive(&hog));
+	ASSERT_LEDGER(self->s);
+
+	mr_hog_stop(&hog);
+	cg_destroy(y);
+	mr_host_set(self->s, MEMRESV_A_HOST_PERIOD_MS, period, NULL);
+}
+
 TEST_F(resv, ready_and_restart)
 {
 	struct mr_result res;
