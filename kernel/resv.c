@@ -1031,7 +1031,7 @@ static int resv_undo_new(struct memresv_resv *resv, int err,
  * @out: the new reservation, with a reference for the caller
  *
  * Return: 0 or a negative errno; on error nothing changed, but a hold
- * taken over is gone.
+ * taken over is gone.  -ENOENT when the group went away meanwhile.
  */
 int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		     bool force, const char *hold, struct memresv_err *e,
@@ -1067,6 +1067,13 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 	}
 	kvfree(taken);
 	mutex_lock(&memresv_lock);
+	/* The tick released it if the group went away meanwhile. */
+	if (resv->removed) {
+		resv_unlock(resv);
+		memresv_resv_put(resv);
+		memresv_err(e, "the cgroup was removed");
+		return -ENOENT;
+	}
 	memresv_notify_resv(resv, MEMRESV_EVENT_ADDED, MEMRESV_REASON_NONE);
 	if (resv->state == MEMRESV_STATE_PAGING)
 		memresv_notify_resv(resv, MEMRESV_EVENT_PAGING_START,
