@@ -880,6 +880,33 @@ static int parse_resv_list(const struct nlmsghdr *nlh, void *arg)
 	return parse_resv(nlh, &l->v[l->n++]);
 }
 
+/*
+ * Dump @cmd into @rep until one pass runs without the kernel flagging it
+ * interrupted (what it lists changed meanwhile); *@count, the parser's
+ * count, starts again at 0 for each pass.  Return: 0 or a negative errno,
+ * -EAGAIN (ipc_msg says it of @what) when it never held still.
+ */
+static int dump_still(uint8_t cmd, struct ipc_reply *rep, size_t *count,
+		      const char *what)
+{
+	struct nl_msg *msg;
+	int tries, ret = 0;
+
+	for (tries = 0; tries < DUMP_RETRIES; tries++) {
+		*count = 0;
+		ret = msg_new(&msg, cmd, NLM_F_DUMP);
+		if (ret)
+			return ret;
+		ret = ipc_transact(msg, rep);
+		if (ret || !rep->intr)
+			return ret;
+		ret = -EAGAIN;
+		snprintf(ipc_msg, sizeof(ipc_msg),
+			 "%s kept changing during the listing; try again", what);
+	}
+	return ret;
+}
+
 /**
  * ipc_resv_list() - read every reservation (RESV_GET dump)
  * @list: the reservations, in the kernel's order (the caller frees it)
@@ -894,21 +921,9 @@ int ipc_resv_list(struct resv_info **list, size_t *n)
 {
 	struct resv_list l = { 0 };
 	struct ipc_reply rep = { .parse_msg = parse_resv_list, .arg = &l };
-	struct nl_msg *msg;
-	int tries, ret = 0;
+	int ret;
 
-	for (tries = 0; tries < DUMP_RETRIES; tries++) {
-		l.n = 0;
-		ret = msg_new(&msg, MEMRESV_CMD_RESV_GET, NLM_F_DUMP);
-		if (ret)
-			break;
-		ret = ipc_transact(msg, &rep);
-		if (ret || !rep.intr)
-			break;
-		ret = -EAGAIN;
-		snprintf(ipc_msg, sizeof(ipc_msg),
-			 "reservations kept changing during the listing; try again");
-	}
+	ret = dump_still(MEMRESV_CMD_RESV_GET, &rep, &l.n, "reservations");
 	if (ret) {
 		free(l.v);
 		return ret;
@@ -1331,21 +1346,9 @@ int ipc_prot_list(struct prot_info **list, size_t *n)
 {
 	struct prot_list l = { 0 };
 	struct ipc_reply rep = { .parse = parse_prot, .arg = &l };
-	struct nl_msg *msg;
-	int tries, ret = 0;
+	int ret;
 
-	for (tries = 0; tries < DUMP_RETRIES; tries++) {
-		l.n = 0;
-		ret = msg_new(&msg, MEMRESV_CMD_PROT_GET, NLM_F_DUMP);
-		if (ret)
-			break;
-		ret = ipc_transact(msg, &rep);
-		if (ret || !rep.intr)
-			break;
-		ret = -EAGAIN;
-		snprintf(ipc_msg, sizeof(ipc_msg),
-			 "protection kept changing during the listing; try again");
-	}
+	ret = dump_still(MEMRESV_CMD_PROT_GET, &rep, &l.n, "protection");
 	if (ret) {
 		free(l.v);
 		return ret;
