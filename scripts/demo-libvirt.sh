@@ -30,26 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step_no=0
-step() {
-	step_no=$((step_no + 1))
-	printf '\n=== %d. %s\n' "$step_no" "$*"
-}
-
-run() {
-	printf '# %s\n' "$*"
-	"$@"
-}
-
-# Shows a failing command and what it said.
-fails() {
-	printf '# %s\n' "$*"
-	if "$@"; then
-		echo "(unexpectedly succeeded)"
-		return 1
-	fi
-	return 0
-}
+# shellcheck source=scripts/demo-lib.sh
+. "$(dirname "$0")/demo-lib.sh"
 
 domain() { # name mem_mib attrs
 	cat >"$tmp/$1.xml" <<-XML

@@ -34,17 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step_no=0
-step() {
-	step_no=$((step_no + 1))
-	printf '\n=== %d. %s\n' "$step_no" "$*"
-}
-
-# Shows a command, then runs it.
-run() {
-	printf '# %s\n' "$*"
-	"$@"
-}
+# shellcheck source=scripts/demo-lib.sh
+. "$(dirname "$0")/demo-lib.sh"
 
 # Shows the memory files memresv owns in a group.
 files() {
