@@ -95,23 +95,6 @@ static void gen_put_int(struct gen_msg *m, uint16_t type, uint64_t v,
 	}
 }
 
-static size_t kind_width(uint8_t kind)
-{
-	switch (kind) {
-	case FZ_U8:
-		return 1;
-	case FZ_U16:
-		return 2;
-	case FZ_U32:
-	case FZ_S32:
-		return 4;
-	case FZ_U64:
-	case FZ_S64:
-		return 8;
-	}
-	return 0;
-}
-
 /* The type of attribute @type (NLA_F_* bits and all), if the set has it. */
 static uint8_t attr_kind(int type)
 {
@@ -182,7 +165,7 @@ uint64_t fz_gen_size(struct fz_rand *r)
 static uint64_t gen_int(struct fz_rand *r, const struct fz_attr *at)
 {
 	uint64_t lo = at->min, hi = at->max, v;
-	int w = kind_width(at->kind);
+	int w = fz_kind_len(at->kind);
 	uint64_t tmax = w == 8 ? UINT64_MAX : (1ULL << (8 * w)) - 1;
 
 	if (at->enum_max >= 0 && !at->checked) {
@@ -342,7 +325,7 @@ static void gen_attr(struct fz_gen *g, struct gen_msg *m, int type)
 		gen_put_int(m, type, fz_gen_size(g->r), 8);
 		return;
 	}
-	gen_put_int(m, type, gen_int(g->r, at), kind_width(at->kind));
+	gen_put_int(m, type, gen_int(g->r, at), fz_kind_len(at->kind));
 }
 
 /* Re-draw minimum, startup and maximum in order, where all three are. */
@@ -534,7 +517,7 @@ static void gen_mutate_attr(struct fz_gen *g, struct gen_msg *m)
 			int t = a->type & NLA_TYPE_MASK;
 
 			if (t > 0 && t <= fz_attr_max &&
-			    kind_width(attr_kind(t)) == a->len) {
+			    fz_kind_len(attr_kind(t)) == a->len) {
 				v = fz_chance(r, 50) ? fz_attrs[t].min - 1 :
 						       fz_attrs[t].max + 1;
 				memcpy(a->data, &v, a->len);

@@ -95,23 +95,6 @@ static int attr_id(const char *name)
 #define HAS(m, name)	((m)->has[attr_id(name)])
 #define VAL(m, name)	((m)->val[attr_id(name)])
 
-static size_t kind_len(uint8_t kind)
-{
-	switch (kind) {
-	case FZ_U8:
-		return 1;
-	case FZ_U16:
-		return 2;
-	case FZ_U32:
-	case FZ_S32:
-		return 4;
-	case FZ_U64:
-	case FZ_S64:
-		return 8;
-	}
-	return 0;
-}
-
 /*
  * Read the attributes of a family message, each checked against @allowed
  * and its type.  Return: false when the message is not even well formed.
@@ -172,9 +155,9 @@ static bool oracle_parse(const struct nlmsghdr *nlh, const uint16_t *allowed,
 					  what, at->name);
 			continue;
 		}
-		if (plen != kind_len(at->kind)) {
+		if (plen != fz_kind_len(at->kind)) {
 			fz_report(st, "%s: %s has %zu bytes, not %zu", what,
-				  at->name, plen, kind_len(at->kind));
+				  at->name, plen, fz_kind_len(at->kind));
 			continue;
 		}
 		m->val[t] = 0;

@@ -53,3 +53,26 @@ bool fz_list_has(const uint16_t *list, int attr)
 			return true;
 	return false;
 }
+
+/**
+ * fz_kind_len() - the payload length of an integer kind
+ * @kind: FZ_U8 .. FZ_S64
+ *
+ * Return: its length in bytes, 0 for a kind that is not an integer.
+ */
+size_t fz_kind_len(uint8_t kind)
+{
+	switch (kind) {
+	case FZ_U8:
+		return 1;
+	case FZ_U16:
+		return 2;
+	case FZ_U32:
+	case FZ_S32:
+		return 4;
+	case FZ_U64:
+	case FZ_S64:
+		return 8;
+	}
+	return 0;
+}

@@ -10,6 +10,7 @@
 #define _MEMRESV_FUZZ_SPEC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* An attribute's type in the spec. */
@@ -86,5 +87,6 @@ extern const int fz_attr_max;
 const struct fz_cmd *fz_cmd_by_number(uint8_t cmd);
 int fz_attr_by_name(const char *name);
 bool fz_list_has(const uint16_t *list, int attr);
+size_t fz_kind_len(uint8_t kind);
 
 #endif /* _MEMRESV_FUZZ_SPEC_H */
