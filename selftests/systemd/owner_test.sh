@@ -57,9 +57,10 @@ snapshot() {
 # is.
 changed() { # agent
 	local cg f v old unit
-	while read -r cg f v; do
-		old=$(awk -v c="$cg" -v f="$f" '$1 == c && $2 == f { print $3 }' <<<"$BEFORE")
-		[[ $v == "$old" ]] && continue
+	# One awk joins both snapshots: a process per file takes minutes
+	# under emulation.
+	while read -r cg f old v; do
+		[[ $old == - ]] && old=
 		if [[ $1 == 1 && $f == memory.min ]]; then
 			unit=$(systemctl show -p Id --value "$(basename "$cg")" 2>/dev/null)
 			[[ $v == "$(pages "$(prop "$unit" MemoryMin)")" ]] && continue
@@ -67,7 +68,10 @@ changed() { # agent
 			continue
 		fi
 		echo "$cg $f: $old -> $v"
-	done < <(snapshot)
+	done < <(snapshot | awk 'NR == FNR { was[$1 " " $2] = $3; next }
+		{ k = $1 " " $2 }
+		!(k in was) || was[k] != $3 { print $1, $2, (k in was ? was[k] : "-"), $3 }' \
+		<(echo "$BEFORE") -)
 }
 
 # add, set, ready and del on both groups; after each, what changed.
