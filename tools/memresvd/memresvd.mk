@@ -7,7 +7,7 @@
 # same code as the tool, so there is one client to keep right.
 MEMRESVD_DIR	:= tools/memresvd
 MEMRESVD_SRCS	:= $(addprefix $(MEMRESVD_DIR)/, main.c log.c files.c systemd.c \
-		     oomd.c oomd_conf.c saved.c libvirt.c) \
+		     oomd.c oomd_conf.c oomd_swap.c saved.c libvirt.c) \
 		     tools/libvirt/domain.c
 MEMRESVD_HDRS	:= $(wildcard $(MEMRESVD_DIR)/*.h) tools/libvirt/domain.h
 TOOL_LIB	:= $(BUILD)/libmemresv.a
