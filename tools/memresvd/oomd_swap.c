@@ -26,11 +26,13 @@
  *
  * Whether systemd-oomd runs is asked of systemd over the bus the agent
  * already has: the unit systemd-oomd.service and its ActiveState.  That is
- * what systemd knows for certain, survives renames of the daemon's binary,
- * and tells a restart (ActiveEnterTimestampMonotonic moves).  Its varlink
- * socket says less: in systemd 252 the socket systemd-oomd talks over is
- * PID 1's, there whether systemd-oomd runs or not.  Asked every
- * OOMD_POLL_TICKS seconds.
+ * what systemd knows for certain, does not depend on the daemon's binary or
+ * process name, and tells a restart (ActiveEnterTimestampMonotonic moves).
+ * Its varlink socket says less: systemd-oomd.socket holds it open whether
+ * the daemon runs or not (systemd 252 starts systemd-oomd on demand), and
+ * a socket file outlives a daemon that died.  Asked every OOMD_POLL_TICKS
+ * seconds, and before every look at a host change, so that a limit set
+ * just after systemd-oomd stopped is left alone.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -285,7 +287,7 @@ static void oomd_swap_event(struct agent *a, const struct event_info *ev)
 			return;
 		}
 		st.own_limit = 0;
-		tier_check(a);
+		oomd_poll(a, true);
 		break;
 	case MEMRESV_EVENT_PAGING_END:
 	case MEMRESV_EVENT_REMOVED:
