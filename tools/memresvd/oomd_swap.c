@@ -65,6 +65,7 @@
  * @short_of_cap: the grants held the tier above the cap: look again when
  *	a start leaves the tier
  * @said_short: the cap last reported out of reach, so it is said once
+ *	per change (UINT64_MAX: none)
  */
 static struct {
 	bool known;
@@ -74,7 +75,7 @@ static struct {
 	uint64_t own_limit;
 	bool short_of_cap;
 	uint64_t said_short;
-} st;
+} st = { .said_short = UINT64_MAX };
 
 /*
  * Is systemd-oomd.service active?  Return: 1 or 0, or -errno when systemd
@@ -221,6 +222,8 @@ static void tier_check(struct agent *a)
 				   mib(h.paging_limit), mib(cap), p, from,
 				   mib(h.paging_used));
 		st.said_short = cap;
+	} else {
+		st.said_short = UINT64_MAX;
 	}
 	if (target == h.paging_limit)
 		return;
