@@ -136,4 +136,7 @@ limit_is $((900 * MiB)) && r=1 || r=0
 ok $r "systemd-oomd stopped: the tier is left as set" \
 	"paging_limit $(host_field paging_limit), set 900M"
 
+# What the agent said, for the record.
+journalctl -q -o cat -u memresvd.service --since "@$t0" |
+	grep -E 'swap tier|systemd-oomd (runs|stopped)' | sed 's/^/# /'
 finish
