@@ -37,7 +37,24 @@ PACKAGES=(
 BACKPORTS_LIST=/etc/apt/sources.list.d/memresv-backports.list
 BACKPORTS_LINE="deb http://deb.debian.org/debian bookworm-backports main"
 
+# Packages for the systemd guest only, kept as .deb files in the cache and
+# installed inside the guest (its root is a throwaway overlay): on this
+# machine they would run.  systemd-oomd (oomd_swap_test.sh) must be the
+# host's systemd version.
+DEB_DIR=${MEMRESV_CACHE:-$HOME/.cache/memresv}/debs
+GUEST_DEBS=(systemd-oomd)
+
 msg() { echo "memresv: $*" >&2; }
+
+# PACKAGE=VERSION of each guest package whose .deb is not in DEB_DIR.
+missing_debs() {
+	local ver p
+	ver=$(dpkg-query -W -f='${Version}' systemd 2>/dev/null) || return 0
+	for p in "${GUEST_DEBS[@]}"; do
+		compgen -G "$DEB_DIR/${p}_${ver//:/%3a}_*.deb" >/dev/null ||
+			echo "$p=$ver"
+	done
+}
 
 missing_packages() {
 	local installed p
@@ -70,18 +87,21 @@ install | check) mode=$1 ;;
 esac
 
 mapfile -t missing < <(missing_packages)
+mapfile -t debs < <(missing_debs)
 need_source=0
 need_index=0
 have_backports_source || need_source=1
 ((need_source)) || have_backports_index || need_index=1
 
-if ((${#missing[@]} == 0 && need_source == 0 && need_index == 0)); then
+if ((${#missing[@]} == 0 && ${#debs[@]} == 0 && need_source == 0 &&
+	need_index == 0)); then
 	exit 0
 fi
 
 install_cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
 if [[ $mode == check ]]; then
 	((${#missing[@]})) && msg "missing packages: ${missing[*]}"
+	((${#debs[@]})) && msg "missing in $DEB_DIR: ${debs[*]}"
 	((need_source)) && msg "no APT source for bookworm-backports"
 	((need_index)) &&
 		msg "APT has no index of bookworm-backports yet (apt-get update)"
@@ -120,6 +140,15 @@ if ((${#missing[@]})); then
 	msg "installing: ${missing[*]}"
 	"${install_cmd[@]}" || {
 		msg "apt-get install failed: ${install_cmd[*]}"
+		exit 1
+	}
+fi
+mapfile -t debs < <(missing_debs)
+if ((${#debs[@]})); then
+	msg "downloading for the systemd guest into $DEB_DIR: ${debs[*]}"
+	mkdir -p "$DEB_DIR"
+	(cd "$DEB_DIR" && apt-get download -q "${debs[@]}" >/dev/null) || {
+		msg "apt-get download failed: ${debs[*]}"
 		exit 1
 	}
 fi

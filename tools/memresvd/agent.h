@@ -91,6 +91,7 @@ struct agent_part {
 
 extern const struct agent_part systemd_part;
 extern const struct agent_part oomd_part;
+extern const struct agent_part oomd_swap_part;
 extern const struct agent_part saved_part;
 extern const struct agent_part libvirt_part;
 

@@ -39,6 +39,8 @@ static const struct agent_part *const parts[] = {
 	&systemd_part,
 	&oomd_part,
 	&saved_part,
+	/* After saved: the saved host settings come back first. */
+	&oomd_swap_part,
 	&libvirt_part,
 };
 

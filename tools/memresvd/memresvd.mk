@@ -7,7 +7,8 @@
 # same code as the tool, so there is one client to keep right.
 MEMRESVD_DIR	:= tools/memresvd
 MEMRESVD_SRCS	:= $(addprefix $(MEMRESVD_DIR)/, main.c log.c files.c systemd.c \
-		     oomd.c saved.c libvirt.c) tools/libvirt/domain.c
+		     oomd.c oomd_conf.c oomd_swap.c saved.c libvirt.c) \
+		     tools/libvirt/domain.c
 MEMRESVD_HDRS	:= $(wildcard $(MEMRESVD_DIR)/*.h) tools/libvirt/domain.h
 TOOL_LIB	:= $(BUILD)/libmemresv.a
 TOOL_LIB_OBJS	:= $(patsubst %.c,$(BUILD)/libmemresv/%.o, \
@@ -41,3 +42,12 @@ $(BUILD)/memresvd: $(MEMRESVD_SRCS) $(MEMRESVD_HDRS) $(TOOL_LIB)
 		$(NL_LIBS) $(JSON_LIBS)
 
 .PHONY: memresvd
+
+# The unit test of oomd_conf.c (selftests/unit/oomd_conf_test.c): files and
+# numbers only, no bus.
+$(BUILD)/unit/oomd_conf_test: selftests/unit/oomd_conf_test.c \
+			      $(MEMRESVD_DIR)/oomd_conf.c \
+			      $(MEMRESVD_DIR)/oomd_conf.h | $(KSFT_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN_CFLAGS) $(KSFT_CFLAGS) $(USER_CPPFLAGS) \
+		-o $@ $< $(MEMRESVD_DIR)/oomd_conf.c
