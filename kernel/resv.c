@@ -458,8 +458,8 @@ static int resv_reclaim(u64 need, struct memresv_resv *skip,
 /*
  * An admission was undone: the targets it took go back to whoever still
  * has the target it left them (the balancer may have moved it since),
- * within their maximum and the capacity.  Frees @taken.  memresv_lock
- * held.
+ * within their maximum and the capacity.  memresv_lock held; the files
+ * follow asynchronously (resv_given_back()).
  */
 static void resv_give_back(struct resv_taken *taken)
 {
@@ -475,8 +475,33 @@ static void resv_give_back(struct resv_taken *taken)
 			memresv_resv_retarget(resv, min(taken->v[i].before,
 							resv->set.maximum));
 	}
-	kvfree(taken);
 	memresv_resv_fit_capacity();
+}
+
+/*
+ * Wait until the files of the reservations an undone admission gave back
+ * to say so, so that the refused request returns with every file as it
+ * was; then free @taken.  No lock held (the writes take them).
+ */
+static void resv_given_back(struct resv_taken *taken)
+{
+	struct memresv_resv *resv;
+	size_t i;
+
+	if (!taken)
+		return;
+	for (i = 0; i < taken->n; i++) {
+		mutex_lock(&memresv_lock);
+		resv = resv_lookup(taken->v[i].id);
+		if (resv)
+			kref_get(&resv->ref);
+		mutex_unlock(&memresv_lock);
+		if (!resv)
+			continue;
+		flush_work(&resv->apply_work);
+		memresv_resv_put(resv);
+	}
+	kvfree(taken);
 }
 
 /**
@@ -1063,6 +1088,7 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 		err = resv_undo_new(resv, err, taken, e);
 		mutex_unlock(&resv->io_lock);
 		memresv_resv_put(resv);
+		resv_given_back(taken);
 		return err;
 	}
 	kvfree(taken);
