@@ -58,7 +58,25 @@ static int count_under(struct mrnl *s, const char *prefix)
 	return cnt.n;
 }
 
-TEST(unload_gives_every_cgroup_back)
+/*
+ * The tests that unload the module.  Their own limit: the harness's
+ * default 30 s is less than three reloads under load on the debug kernel,
+ * and a test killed between rmmod and insmod leaves every later test
+ * without the module.
+ */
+FIXTURE(module) {
+	int unused;
+};
+
+FIXTURE_SETUP(module)
+{
+}
+
+FIXTURE_TEARDOWN(module)
+{
+}
+
+TEST_F_TIMEOUT(module, unload_gives_every_cgroup_back, 300)
 {
 	char a[64], b[64];
 	struct mrnl *s, *mon;
@@ -118,7 +136,7 @@ TEST(unload_gives_every_cgroup_back)
 }
 
 /* Clients hammering the family while it comes and goes must never crash. */
-TEST(reload_under_load)
+TEST_F_TIMEOUT(module, reload_under_load, 300)
 {
 	const char *tool = "build/memresv";
 	pid_t nl_pid, cli_pid;

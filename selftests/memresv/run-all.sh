@@ -35,6 +35,14 @@ for t in "$src"/build/selftests/*_test; do
 	[ -x "$t" ] || continue
 	echo "# --- $(basename "$t")"
 	"$t" || status=1
+	# A test that unloads the module and dies before loading it again
+	# fails; the ones after it still get a module.
+	if [[ ! -d /sys/module/memresv && -n ${MEMRESV_KO:-} ]]; then
+		echo "not ok - $(basename "$t") left the module unloaded"
+		status=1
+		insmod "$MEMRESV_KO" &&
+			echo 1 > /sys/module/memresv/parameters/verify_ledger
+	fi
 done
 for t in "$src"/selftests/memresv/*_test.sh; do
 	[ -x "$t" ] || continue
