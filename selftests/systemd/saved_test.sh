@@ -59,8 +59,10 @@ wait_for 5 saved_is_save && [[ -n $(saved_of "$CG") ]] && r=1 || r=0
 ok $r "add: the saved file is what memresv save prints" \
 	"saved: $(normal <"$SAVED")" "save: $(memresv save | normal)"
 memresv set "$CG" --max 96M >/dev/null 2>&1
-wait_for 5 saved_is_save && r=1 || r=0
-ok $r "set (no event announces it): the saved file follows within a period or two" \
+# The agent compares once a second; a guest sharing its cores with another
+# under emulation gets far less than a second of CPU a second.
+wait_for 15 saved_is_save && r=1 || r=0
+ok $r "set (no event announces it): the saved file follows within a few periods" \
 	"saved: $(saved_of "$CG")"
 
 # 3. The group goes with its scope: the reservation leaves the ledger
