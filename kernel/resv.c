@@ -441,14 +441,15 @@ static int resv_reclaim(u64 need, struct memresv_resv *skip,
 	     resv = memresv_resv_next(resv)) {
 		if (resv == skip)
 			continue;
-		if (shares[n].target != resv->target && t) {
-			t->v[t->n].id = resv->id;
-			t->v[t->n].before = resv->target;
-			t->v[t->n].after = shares[n].target;
-			t->n++;
-		}
-		if (shares[n].target != resv->target)
+		if (shares[n].target != resv->target) {
+			if (t) {
+				t->v[t->n].id = resv->id;
+				t->v[t->n].before = resv->target;
+				t->v[t->n].after = shares[n].target;
+				t->n++;
+			}
 			memresv_resv_retarget(resv, shares[n].target);
+		}
 		n++;
 	}
 	kvfree(shares);
