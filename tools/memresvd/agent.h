@@ -36,6 +36,12 @@
 /* What the agent itself must remember across a restart. */
 #define AGENT_STATE_FILE	"agent.state"
 
+/* systemd's manager on the bus, and the interface every unit has. */
+#define SD_DEST			"org.freedesktop.systemd1"
+#define SD_PATH			"/org/freedesktop/systemd1"
+#define SD_MANAGER		"org.freedesktop.systemd1.Manager"
+#define SD_UNIT_IFACE		"org.freedesktop.systemd1.Unit"
+
 typedef struct sd_bus sd_bus;
 
 /**

@@ -48,10 +48,6 @@
 
 #define OOMD_UNIT	"systemd-oomd.service"
 #define OOMD_POLL_TICKS	3
-#define SD_DEST		"org.freedesktop.systemd1"
-#define SD_PATH		"/org/freedesktop/systemd1"
-#define SD_MANAGER	"org.freedesktop.systemd1.Manager"
-#define SD_UNIT_IFACE	"org.freedesktop.systemd1.Unit"
 #define MiB		(1ULL << 20)
 
 /**

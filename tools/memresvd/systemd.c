@@ -45,9 +45,6 @@
 #include "format.h"
 #include "ipc.h"
 
-#define SD_DEST		"org.freedesktop.systemd1"
-#define SD_PATH		"/org/freedesktop/systemd1"
-#define SD_MANAGER	"org.freedesktop.systemd1.Manager"
 #define SD_UNIT_PREFIX	"/org/freedesktop/systemd1/unit"
 #define PAGE		4096ULL
 
@@ -187,7 +184,7 @@ static bool unit_active(struct agent *a, const char *unit)
 
 	if (sd_bus_path_encode(SD_UNIT_PREFIX, unit, &path) < 0)
 		return false;
-	active = !unit_property_str(a, path, "org.freedesktop.systemd1.Unit",
+	active = !unit_property_str(a, path, SD_UNIT_IFACE,
 				    "ActiveState", &state) &&
 		 (!strcmp(state, "active") || !strcmp(state, "reloading") ||
 		  !strcmp(state, "activating"));
@@ -236,7 +233,7 @@ static int unit_of_cgroup(struct agent *a, const char *cgroup, char **unit,
 	}
 	r = sd_bus_message_read(reply, "o", &path);
 	if (r >= 0)
-		r = unit_property_str(a, path, "org.freedesktop.systemd1.Unit",
+		r = unit_property_str(a, path, SD_UNIT_IFACE,
 				      "Id", &id);
 	iface = id ? unit_iface(id) : NULL;
 	if (r >= 0 && iface)
