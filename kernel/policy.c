@@ -411,16 +411,17 @@ static u64 mr_ideal(const struct mr_balance *b,
 }
 
 /*
- * Growth an entry whose ideal is @ideal asks for: none below the
- * hysteresis or when over.
+ * Growth an entry whose ideal is @ideal asks for: none when over.  The
+ * hysteresis does not hold growth back: a target below its ideal leaves
+ * the workload short while memory is free, and growth follows only new
+ * highs of the demand, so it cannot flap.
  */
 static u64 mr_grow_want(const struct mr_balance *b,
 			const struct memresv_balance_entry *e, u64 ideal)
 {
 	u64 base = mr_base(e);
 
-	if (b->over || ideal <= base ||
-	    ideal - base <= b->params->hysteresis)
+	if (b->over || ideal <= base)
 		return 0;
 	return ideal - base;
 }
@@ -551,7 +552,7 @@ static u64 mr_fixed(struct mr_balance *b)
  * clamped to [guarantee, maximum]).  The new target moves toward the ideal
  * under rate limits: it shrinks by at most @params->shrink_step per pass
  * (0 means no limit), it grows only into memory that is free after the
- * shrinking entries have moved, shared by weight, and a move of
+ * shrinking entries have moved, shared by weight, and a shrink of
  * @params->hysteresis or less is not made.  When the current targets sum
  * above capacity nothing grows and the hysteresis does not hold back a
  * shrink.  A current target outside [guarantee, maximum] is first brought
@@ -611,7 +612,7 @@ void memresv_policy_balance(struct memresv_balance_entry *entries, size_t n,
 	for (i = 0; i < n; i++) {
 		grow = mr_fill_take(&b.fill[MR_PASS_GROW], entries[i].desired,
 				    entries[i].weight);
-		if (grow > params->hysteresis)
+		if (grow)
 			next = mr_base(&entries[i]) + grow;
 		else
 			next = mr_settle(&b, &entries[i],

@@ -121,7 +121,7 @@ struct memresv_balance_entry {
  * struct memresv_balance_params - knobs of one balancer pass
  * @capacity: memory the targets share (host capacity)
  * @shrink_step: most a target may shrink in one pass, in bytes
- * @hysteresis: a target changes only when it moves by more than this
+ * @hysteresis: a target shrinks only when it moves down by more than this
  */
 struct memresv_balance_params {
 	u64 capacity;
