@@ -1154,11 +1154,12 @@ static u64 resv_guarantee(const struct memresv_resv *resv,
 /*
  * Guarantee and target under @set; memresv_lock held.  A higher guarantee
  * is checked against the capacity left; a higher target takes what free
- * memory lacks back from the others.
+ * memory lacks back from the others (noted in @taken, if not NULL, as by
+ * resv_reclaim()).
  */
 static int resv_settle(struct memresv_resv *resv,
 		       const struct memresv_settings *set,
-		       struct memresv_err *e)
+		       struct resv_taken **taken, struct memresv_err *e)
 {
 	u64 guarantee = resv_guarantee(resv, set), target, free, room;
 	u8 status = resv->status;
@@ -1178,7 +1179,7 @@ static int resv_settle(struct memresv_resv *resv,
 		free = memresv_ledger_free();
 		if (target - resv->target > free) {
 			err = resv_reclaim(target - resv->target - free, resv,
-					   NULL);
+					   taken);
 			if (err)
 				return err;
 		}
@@ -1194,28 +1195,64 @@ static int resv_settle(struct memresv_resv *resv,
 }
 
 /*
+ * A commit whose files could not be written: @old back, with the
+ * guarantee and target the reservation had before (@was) where those are
+ * lower, and what the commit @taken from the others given back.
+ * memresv_lock held.
+ */
+static void resv_roll_back(struct memresv_resv *resv,
+			   const struct memresv_settings *old,
+			   const struct memresv_ledger_entry *was,
+			   struct resv_taken *taken)
+{
+	u64 target;
+
+	lockdep_assert_held(&memresv_lock);
+	if (!resv->removed) {
+		if (resv_settle(resv, old, NULL, NULL))
+			pr_warn("cgroup %llu: cannot roll back settings\n",
+				resv->id);
+		/* A start's guarantee is not recomputed from @old. */
+		if (resv->guarantee > was->guarantee)
+			resv_account(resv, was->guarantee, resv->target,
+				     resv->grant);
+		target = clamp(was->target, resv->guarantee, resv->set.maximum);
+		if (target < resv->target)
+			memresv_resv_retarget(resv, target);
+	}
+	resv_give_back(taken);
+}
+
+/*
  * Commit @set after the files made room for it; io_lock held, returns
- * with it held.  A write that fails (usage grew back) rolls back to @old.
+ * with it held.  A write that fails (usage grew back) rolls back to @old;
+ * what was given back to the others is then in *@taken, for
+ * resv_given_back() once io_lock is released.
  */
 static int resv_commit(struct memresv_resv *resv,
 		       const struct memresv_settings *set,
 		       const struct memresv_settings *old,
-		       struct memresv_err *e)
+		       struct resv_taken **taken, struct memresv_err *e)
 {
+	struct memresv_ledger_entry was;
 	int err;
 
 	lockdep_assert_held(&resv->io_lock);
 	mutex_lock(&memresv_lock);
-	err = resv->removed ? -ENOENT : resv_settle(resv, set, e);
+	was.guarantee = resv->guarantee;
+	was.target = resv->target;
+	err = resv->removed ? -ENOENT : resv_settle(resv, set, taken, e);
 	mutex_unlock(&memresv_lock);
 	if (err)
 		return err;
 	err = resv_apply(resv);
-	if (!err)
+	if (!err) {
+		kvfree(*taken);
+		*taken = NULL;
 		return 0;
+	}
 	mutex_lock(&memresv_lock);
-	if (!resv->removed && resv_settle(resv, old, NULL))
-		pr_warn("cgroup %llu: cannot roll back settings\n", resv->id);
+	resv_roll_back(resv, old, &was, *taken);
 	mutex_unlock(&memresv_lock);
 	memresv_err_bad(e, 0, "cannot write the cgroup's memory files: error %d",
 			err);
@@ -1233,7 +1270,8 @@ static int resv_commit(struct memresv_resv *resv,
  * through memory.high and memory.reclaim): -EBUSY, not an OOM kill, when
  * usage does not come down.  A higher minimum is checked against the
  * capacity left, also while starting.  startup applies from the next
- * start.
+ * start.  A set whose files cannot be written gives back what it took:
+ * its own guarantee and target, and the targets of others it lowered.
  *
  * Return: 0 or a negative errno.
  */
@@ -1241,6 +1279,7 @@ int memresv_resv_set(struct memresv_resv *resv,
 		     const struct memresv_settings *upd, u32 mask,
 		     struct memresv_err *e)
 {
+	struct resv_taken *taken = NULL;
 	struct memresv_settings set, old;
 	struct memresv_limits want;
 	int err;
@@ -1270,10 +1309,11 @@ int memresv_resv_set(struct memresv_resv *resv,
 			return err;
 		}
 	}
-	err = resv_commit(resv, &set, &old, e);
+	err = resv_commit(resv, &set, &old, &taken, e);
 	if (err)
 		resv_apply(resv);	/* memory.high back to the target */
 	mutex_unlock(&resv->io_lock);
+	resv_given_back(taken);
 	if (!err)
 		resv_check_protection(resv, e);
 	return err;
