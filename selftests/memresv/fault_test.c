@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Allocation failures on every request path: for each of add, set, del,
- * restart, ready, host set, get and dump, the 1st, then the 2nd, ...
+ * Allocation failures on every request path: for each of add, set (also
+ * one that takes from another reservation's target), del, restart,
+ * ready, host set, get and dump, the 1st, then the 2nd, ...
  * allocation the request makes in the kernel fails (failslab, aimed with
  * /proc/thread-self/fail-nth), until one goes through without reaching the
  * failure.  Each time the request either succeeds whole, or fails with
@@ -289,8 +290,10 @@ static int ensure(struct ctx *c, const char *cg, int state)
 	if (err)
 		return err;
 	if (a.val[MEMRESV_A_MAXIMUM] != 64 * MiB ||
-	    a.val[MEMRESV_A_MINIMUM] != 16 * MiB) {
+	    a.val[MEMRESV_A_MINIMUM] != 16 * MiB ||
+	    a.val[MEMRESV_A_STARTUP] != 32 * MiB) {
 		msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
+		nla_put_u64(msg, MEMRESV_A_STARTUP, 32 * MiB);
 		nla_put_u64(msg, MEMRESV_A_MINIMUM, 16 * MiB);
 		nla_put_u64(msg, MEMRESV_A_MAXIMUM, 64 * MiB);
 		err = mr_do(c->s, msg, NULL);
@@ -371,6 +374,45 @@ static int before_three(struct ctx *c)
 	return before_running(c) ?: ensure(c, c->k, MEMRESV_STATE_RUNNING);
 }
 
+/* A minimum of @min, with a startup as high (no lower than a minimum). */
+static int set_minimum(struct ctx *c, const char *cg, uint64_t min)
+{
+	struct nl_msg *msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
+
+	nla_put_u64(msg, MEMRESV_A_STARTUP, 48 * MiB);
+	nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
+	return mr_do(c->s, msg, NULL);
+}
+
+static int set_maximum(struct ctx *c, const char *cg, uint64_t max)
+{
+	struct nl_msg *msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
+
+	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
+	return mr_do(c->s, msg, NULL);
+}
+
+/*
+ * g running with a target of 32 MiB at most (a maximum lowered and raised
+ * again leaves it down); h's target 32 MiB above its guarantee (a minimum
+ * raised and lowered again leaves it up), and only 4 MiB free: a target
+ * of g's that grows by more takes the rest from h.
+ */
+static int before_taking(struct ctx *c)
+{
+	struct mr_attrs host;
+	int err = before_running(c) ?: set_maximum(c, c->g, 32 * MiB) ?:
+		  set_maximum(c, c->g, 64 * MiB) ?:
+		  set_minimum(c, c->h, 48 * MiB) ?:
+		  set_minimum(c, c->h, 16 * MiB) ?: mr_host(c->s, &host);
+
+	if (err)
+		return err;
+	return mr_host_set(c->s, MEMRESV_A_HOST_RESERVE,
+			   c->reserve + host.val[MEMRESV_A_HOST_FREE] - 4 * MiB,
+			   NULL);
+}
+
 static size_t add_req(struct ctx *c, void *buf)
 {
 	size_t len = req_resv(c, buf, MEMRESV_CMD_RESV_NEW, 0);
@@ -405,6 +447,28 @@ static int set_done(struct ctx *c)
 		return -1;
 	return cg_u64(c->g, "memory.max") == 48 * MiB &&
 	       cg_u64(c->g, "memory.min") == 24 * MiB ? 0 : -1;
+}
+
+static size_t set_taking_req(struct ctx *c, void *buf)
+{
+	size_t len = req_resv(c, buf, MEMRESV_CMD_RESV_SET, 0);
+
+	len = put_u64(buf, len, MEMRESV_A_STARTUP, 48 * MiB);
+	return put_u64(buf, len, MEMRESV_A_MINIMUM, 48 * MiB);
+}
+
+static int set_taking_done(struct ctx *c)
+{
+	struct mr_attrs a;
+
+	if (mr_get(c->s, c->g, &a) || a.val[MEMRESV_A_MINIMUM] != 48 * MiB)
+		return -1;
+	if (cg_u64(c->g, "memory.min") != 48 * MiB)
+		return -1;
+	/* It took from h: what the path is here to test. */
+	if (mr_get(c->s, c->h, &a) || a.val[MEMRESV_A_TARGET] >= 48 * MiB)
+		return -1;
+	return 0;
 }
 
 static size_t del_req(struct ctx *c, void *buf)
@@ -471,6 +535,8 @@ static int nothing(struct ctx *c)
 static const struct path paths[] = {
 	{ "add", before_none, add_req, add_done },
 	{ "set", before_running, set_req, set_done },
+	{ "set taking from another", before_taking, set_taking_req,
+	  set_taking_done },
 	{ "del", before_running, del_req, del_done },
 	{ "restart", before_running, restart_req, add_done },
 	{ "ready", before_starting, ready_req, ready_done },
