@@ -941,6 +941,12 @@ static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 	resv = kmem_cache_zalloc(resv_cache, GFP_KERNEL_ACCOUNT);
 	if (!resv)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * The protection memresv kept on this group as the ancestor of one
+	 * reserved until just now may still be being given back (a work
+	 * item): what memory.min holds meanwhile is not the group's own.
+	 */
+	memresv_prot_sync();
 	err = memresv_cgfs_take(&resv->cg, cgrp, e);
 	if (err) {
 		kmem_cache_free(resv_cache, resv);
