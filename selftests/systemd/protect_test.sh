@@ -75,9 +75,10 @@ check() { # round what
 	# memory.current counts pages in the swap cache too: swap says it.
 	# How much of its idle memory the kernel takes varies with what
 	# else the host holds (the second round finds less page cache left
-	# to take); that it took the neighbour's, and more of it than of
-	# the reserved group's, is the point.
-	((swap_n >= 32 * MiB && swap_n > swap_r)) && r=1 || r=0
+	# to take: 18 MiB in one run, over 100 in most); that it took the
+	# neighbour's, and more of it than of the reserved group's, is the
+	# point.  8 MiB is 2048 pages: reclaim, not noise.
+	((swap_n >= 8 * MiB && swap_n > swap_r)) && r=1 || r=0
 	ok $r "$2: the unreserved neighbour in the same slice was reclaimed to swap" \
 		"memory.swap.current $swap_n, the reserved group's $swap_r (held $HELD)" \
 		"$(groups)"
