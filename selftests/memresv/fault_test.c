@@ -272,6 +272,21 @@ static int has_state(struct mrnl *s, const char *cg, int state)
 	return a.val[MEMRESV_A_STATE] == state ? 1 : 0;
 }
 
+/* RESV_SET of @cg's sizes; a size of 0 is left as it is. */
+static int set_sizes(struct ctx *c, const char *cg, uint64_t startup,
+		     uint64_t min, uint64_t max)
+{
+	struct nl_msg *msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
+
+	if (startup)
+		nla_put_u64(msg, MEMRESV_A_STARTUP, startup);
+	if (min)
+		nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
+	if (max)
+		nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
+	return mr_do(c->s, msg, NULL);
+}
+
 /* @cg reserved (32M start, 16M minimum, 64M maximum), in @state. */
 static int ensure(struct ctx *c, const char *cg, int state)
 {
@@ -292,11 +307,7 @@ static int ensure(struct ctx *c, const char *cg, int state)
 	if (a.val[MEMRESV_A_MAXIMUM] != 64 * MiB ||
 	    a.val[MEMRESV_A_MINIMUM] != 16 * MiB ||
 	    a.val[MEMRESV_A_STARTUP] != 32 * MiB) {
-		msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
-		nla_put_u64(msg, MEMRESV_A_STARTUP, 32 * MiB);
-		nla_put_u64(msg, MEMRESV_A_MINIMUM, 16 * MiB);
-		nla_put_u64(msg, MEMRESV_A_MAXIMUM, 64 * MiB);
-		err = mr_do(c->s, msg, NULL);
+		err = set_sizes(c, cg, 32 * MiB, 16 * MiB, 64 * MiB);
 		if (err)
 			return err;
 	}
@@ -374,24 +385,6 @@ static int before_three(struct ctx *c)
 	return before_running(c) ?: ensure(c, c->k, MEMRESV_STATE_RUNNING);
 }
 
-/* A minimum of @min, with a startup as high (no lower than a minimum). */
-static int set_minimum(struct ctx *c, const char *cg, uint64_t min)
-{
-	struct nl_msg *msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
-
-	nla_put_u64(msg, MEMRESV_A_STARTUP, 48 * MiB);
-	nla_put_u64(msg, MEMRESV_A_MINIMUM, min);
-	return mr_do(c->s, msg, NULL);
-}
-
-static int set_maximum(struct ctx *c, const char *cg, uint64_t max)
-{
-	struct nl_msg *msg = mr_resv_msg(c->s, MEMRESV_CMD_RESV_SET, cg);
-
-	nla_put_u64(msg, MEMRESV_A_MAXIMUM, max);
-	return mr_do(c->s, msg, NULL);
-}
-
 /*
  * g running with a target of 32 MiB at most (a maximum lowered and raised
  * again leaves it down); h's target 32 MiB above its guarantee (a minimum
@@ -401,10 +394,10 @@ static int set_maximum(struct ctx *c, const char *cg, uint64_t max)
 static int before_taking(struct ctx *c)
 {
 	struct mr_attrs host;
-	int err = before_running(c) ?: set_maximum(c, c->g, 32 * MiB) ?:
-		  set_maximum(c, c->g, 64 * MiB) ?:
-		  set_minimum(c, c->h, 48 * MiB) ?:
-		  set_minimum(c, c->h, 16 * MiB) ?: mr_host(c->s, &host);
+	int err = before_running(c) ?: set_sizes(c, c->g, 0, 0, 32 * MiB) ?:
+		  set_sizes(c, c->g, 0, 0, 64 * MiB) ?:
+		  set_sizes(c, c->h, 48 * MiB, 48 * MiB, 0) ?:
+		  set_sizes(c, c->h, 0, 16 * MiB, 0) ?: mr_host(c->s, &host);
 
 	if (err)
 		return err;
