@@ -392,18 +392,13 @@ static int nl_fill_host(struct sk_buff *skb, u32 portid, u32 seq, u8 cmd,
  * and then answered with -ENOMEM.
  */
 static int nl_reply_resv(struct genl_info *info, struct sk_buff *msg,
-			 struct memresv_resv *resv, u8 cmd,
-			 struct memresv_err *e)
+			 struct memresv_resv *resv, u8 cmd)
 {
-	int err = -ENOENT;
+	int err;
 
 	mutex_lock(&memresv_lock);
-	/* The balancer's tick released it: its group went away meanwhile. */
-	if (resv->removed)
-		memresv_err(e, "the cgroup was removed");
-	else
-		err = memresv_cgfs_path(resv->cg.cgrp, nl_path,
-					sizeof(nl_path), true);
+	/* Removed since (a DEL, its group gone): as it stood when it left. */
+	err = memresv_cgfs_path(resv->cg.cgrp, nl_path, sizeof(nl_path), true);
 	if (!err)
 		err = nl_fill_resv(msg, resv, nl_path, info->snd_portid,
 				   info->snd_seq, 0, cmd, NULL);
@@ -475,7 +470,7 @@ static int nl_resv_new(struct genl_info *info, struct memresv_err *e)
 		nlmsg_free(msg);
 		return err;
 	}
-	err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_NEW, e);
+	err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_NEW);
 	memresv_resv_put(resv);
 	return err;
 }
@@ -501,7 +496,7 @@ static int nl_resv_set(struct genl_info *info, struct memresv_err *e)
 	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
 	err = msg ? memresv_resv_set(resv, &set, mask, e) : -ENOMEM;
 	if (!err)
-		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_SET, e);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_SET);
 	else
 		nlmsg_free(msg);
 	memresv_resv_put(resv);
@@ -535,7 +530,7 @@ static int nl_resv_restart(struct genl_info *info, struct memresv_err *e)
 					 nla_get_flag(info->attrs[MEMRESV_A_FORCE]),
 					 e) : -ENOMEM;
 	if (!err)
-		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_RESTART, e);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_RESTART);
 	else
 		nlmsg_free(msg);
 	memresv_resv_put(resv);
@@ -554,7 +549,7 @@ static int nl_resv_ready(struct genl_info *info, struct memresv_err *e)
 	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
 	err = msg ? memresv_resv_ready(resv, e) : -ENOMEM;
 	if (!err)
-		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_READY, e);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_READY);
 	else
 		nlmsg_free(msg);
 	memresv_resv_put(resv);
@@ -571,7 +566,7 @@ static int nl_resv_get(struct genl_info *info, struct memresv_err *e)
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
 	msg = genlmsg_new(NL_RESV_SIZE, GFP_KERNEL);
-	err = msg ? nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_GET, e) :
+	err = msg ? nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_GET) :
 		    -ENOMEM;
 	memresv_resv_put(resv);
 	return err;
@@ -653,7 +648,7 @@ static int nl_resv_report(struct genl_info *info, struct memresv_err *e)
 					e) : -ENOMEM;
 	/* The reply carries the target the agent moves the balloon to. */
 	if (!err)
-		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_REPORT, e);
+		err = nl_reply_resv(info, msg, resv, MEMRESV_CMD_RESV_REPORT);
 	else
 		nlmsg_free(msg);
 	memresv_resv_put(resv);

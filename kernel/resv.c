@@ -875,11 +875,22 @@ static void resv_check_protection(struct memresv_resv *resv,
 	mutex_unlock(&memresv_lock);
 }
 
-/* Out of the table and the ledger; memresv_lock held. */
+/*
+ * Out of the table and the ledger; memresv_lock held.  The reservation
+ * keeps the figures it had: a request that succeeded just before, and the
+ * "removed" event, report it as it stood when it left.  Nothing accounts a
+ * removed reservation again (resv_lock() and the table refuse it).
+ */
 static void resv_unlink(struct memresv_resv *resv, u8 reason)
 {
+	struct memresv_ledger_entry old = {
+		resv->guarantee, resv->target, resv->grant,
+	};
+	struct memresv_ledger_entry none = {};
+
 	lockdep_assert_held(&memresv_lock);
-	resv_account(resv, 0, 0, 0);
+	memresv_ledger_account(&old, &none);
+	memresv_prot_move(resv->prot, resv->guarantee, 0);
 	memresv_prot_put(resv->prot);
 	resv->prot = NULL;
 	rb_erase(&resv->node, &resvs);

@@ -374,9 +374,8 @@ void fz_check_event(const struct nlmsghdr *nlh, uint16_t family,
 		return;
 	if (!HAS(&m, "event"))
 		fz_report(st, "a notification without its event");
-	/* A reservation removed is out of the ledger: its figures are 0. */
-	if (VAL(&m, "event") != MEMRESV_EVENT_REMOVED)
-		oracle_resv(&m, "event", st);
+	/* A reservation removed shows its figures as it left the ledger. */
+	oracle_resv(&m, "event", st);
 	oracle_host(&m, "event", st);
 }
 
