@@ -449,6 +449,26 @@ static int cgfs_have_swap(const struct memresv_cgfs_group *g, bool *have)
 }
 
 /**
+ * memresv_cgfs_resave() - save what a group's files hold now, again
+ * @g: a group memresv_cgfs_take() filled in, not written since
+ *
+ * For a caller that learns the values it saved were not the group's own
+ * (memresv's protection on it was still being given back).  Reads the
+ * page counters only: may be called with memresv_lock held.
+ */
+void memresv_cgfs_resave(struct memresv_cgfs_group *g)
+{
+	struct memresv_limits *l = &g->saved;
+	struct mem_cgroup *memcg = g->memcg;
+
+	l->min = cgfs_limit(READ_ONCE(memcg->memory.min));
+	l->high = cgfs_limit(READ_ONCE(memcg->memory.high));
+	l->max = cgfs_limit(READ_ONCE(memcg->memory.max));
+	l->swap_max = cgfs_limit(READ_ONCE(memcg->swap.max));
+	g->applied = *l;
+}
+
+/**
  * memresv_cgfs_take() - start writing a group's files
  * @g: filled in
  * @cgrp: the group
@@ -464,7 +484,6 @@ static int cgfs_have_swap(const struct memresv_cgfs_group *g, bool *have)
 int memresv_cgfs_take(struct memresv_cgfs_group *g, struct cgroup *cgrp,
 		      struct memresv_err *e)
 {
-	struct memresv_limits *l = &g->saved;
 	struct mem_cgroup *memcg;
 	int err;
 
@@ -477,11 +496,7 @@ int memresv_cgfs_take(struct memresv_cgfs_group *g, struct cgroup *cgrp,
 	g->cgrp = cgrp;
 	g->memcg = memcg;
 	g->id = cgroup_id(cgrp);
-	l->min = cgfs_limit(READ_ONCE(memcg->memory.min));
-	l->high = cgfs_limit(READ_ONCE(memcg->memory.high));
-	l->max = cgfs_limit(READ_ONCE(memcg->memory.max));
-	l->swap_max = cgfs_limit(READ_ONCE(memcg->swap.max));
-	g->applied = *l;
+	memresv_cgfs_resave(g);
 	err = cgfs_have_swap(g, &g->have_swap);
 	if (err) {
 		memresv_err(e, "cannot read the cgroup's memory files: error %d",

@@ -74,6 +74,7 @@ void memresv_cgfs_exit(void);
 int memresv_cgfs_take(struct memresv_cgfs_group *g, struct cgroup *cgrp,
 		      struct memresv_err *e);
 void memresv_cgfs_release(struct memresv_cgfs_group *g);
+void memresv_cgfs_resave(struct memresv_cgfs_group *g);
 bool memresv_cgfs_gone(const struct memresv_cgfs_group *g);
 u64 memresv_cgfs_usage(const struct memresv_cgfs_group *g);
 u64 memresv_cgfs_swap_usage(const struct memresv_cgfs_group *g);

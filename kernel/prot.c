@@ -367,6 +367,46 @@ void memresv_prot_sync(void)
 }
 
 /**
+ * memresv_prot_settled() - wait until no entry is dying
+ *
+ * An entry released gives its group's memory.min back in the work item;
+ * until then, what the file holds is memresv's, not the group's own.  A
+ * caller that saves a group's files waits for this first, then checks with
+ * memresv_prot_deaths() that no entry died before it used what it saved.
+ * No lock held.
+ *
+ * Return: the number of entries released so far.
+ */
+unsigned long memresv_prot_settled(void)
+{
+	unsigned long deaths;
+	unsigned int dying;
+
+	for (;;) {
+		mutex_lock(&memresv_lock);
+		dying = prot_dying;
+		deaths = prot_deaths;
+		mutex_unlock(&memresv_lock);
+		if (!dying)
+			return deaths;
+		memresv_prot_sync();
+	}
+}
+
+/**
+ * memresv_prot_deaths() - the number of entries released so far
+ *
+ * Caller holds memresv_lock.
+ *
+ * Return: as memresv_prot_settled(), without waiting.
+ */
+unsigned long memresv_prot_deaths(void)
+{
+	lockdep_assert_held(&memresv_lock);
+	return prot_deaths;
+}
+
+/**
  * memresv_prot_from() - the first entry at or after a cgroup id
  * @id: where to start
  *

@@ -42,6 +42,8 @@ struct memresv_prot *memresv_prot_get(struct cgroup *cgrp,
 void memresv_prot_put(struct memresv_prot *prot);
 void memresv_prot_move(struct memresv_prot *prot, u64 from, u64 to);
 void memresv_prot_sync(void);
+unsigned long memresv_prot_settled(void);
+unsigned long memresv_prot_deaths(void);
 struct memresv_prot *memresv_prot_from(u64 id);
 struct memresv_prot *memresv_prot_next(const struct memresv_prot *prot);
 void memresv_prot_exit(void);

@@ -940,6 +940,7 @@ static int resv_check_owner(struct cgroup *cgrp, struct memresv_err *e)
 /* A new reservation of @cgrp, its files saved; nothing in the ledger. */
 static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 				       const struct memresv_settings *set,
+				       unsigned long *deaths,
 				       struct memresv_err *e)
 {
 	struct memresv_sample sample;
@@ -957,7 +958,7 @@ static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 	 * reserved until just now may still be being given back (a work
 	 * item): what memory.min holds meanwhile is not the group's own.
 	 */
-	memresv_prot_sync();
+	*deaths = memresv_prot_settled();
 	err = memresv_cgfs_take(&resv->cg, cgrp, e);
 	if (err) {
 		kmem_cache_free(resv_cache, resv);
@@ -984,6 +985,24 @@ static struct memresv_resv *resv_alloc(struct cgroup *cgrp,
 		return ERR_PTR(err);
 	}
 	return resv;
+}
+
+/*
+ * The group's last reserved descendant left while @resv saved its files
+ * (@deaths entries released then, more now): the protection memresv kept
+ * on the group may have been in memory.min.  Save the files again once it
+ * is given back.  Both locks held; memresv_lock is dropped meanwhile.
+ */
+static void resv_resave(struct memresv_resv *resv, unsigned long deaths)
+{
+	lockdep_assert_held(&resv->io_lock);
+	lockdep_assert_held(&memresv_lock);
+	while (memresv_prot_deaths() != deaths) {
+		mutex_unlock(&memresv_lock);
+		deaths = memresv_prot_settled();
+		memresv_cgfs_resave(&resv->cg);
+		mutex_lock(&memresv_lock);
+	}
 }
 
 /*
@@ -1082,18 +1101,20 @@ int memresv_resv_new(struct cgroup *cgrp, const struct memresv_settings *set,
 {
 	struct resv_taken *taken = NULL;
 	struct memresv_resv *resv;
+	unsigned long deaths;
 	int err;
 
 	if (!cgroup_parent(cgrp)) {
 		memresv_err(e, "the root cgroup cannot be reserved");
 		return -EINVAL;
 	}
-	resv = resv_alloc(cgrp, set, e);
+	resv = resv_alloc(cgrp, set, &deaths, e);
 	if (IS_ERR(resv))
 		return PTR_ERR(resv);
 
 	mutex_lock(&resv->io_lock);
 	mutex_lock(&memresv_lock);
+	resv_resave(resv, deaths);
 	err = resv_insert(resv, force, hold, &taken, e);
 	mutex_unlock(&memresv_lock);
 	if (err) {

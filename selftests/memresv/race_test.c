@@ -8,7 +8,7 @@
  * races the fuzzer found (protection lost when an ancestor's entry is
  * made again while the old one is being given back, and a reservation
  * whose "before" values are memresv's own when a delete and an add of the
- * same group overlap).
+ * same group overlap, or when a group is reserved as its child leaves).
  *
  * A kernel report (WARN, KASAN, lockdep) fails the VM runner; each test
  * also checks what a user would see: the ledger, the files of the groups,
@@ -331,6 +331,44 @@ static int add(struct mrnl *s, const char *cg, uint64_t startup,
 	struct mr_result res;
 
 	return mr_new(s, cg, startup * MiB, minimum * MiB, maximum * MiB, &res);
+}
+
+/*
+ * A reservation made on a group while its last reserved child leaves saves
+ * the group's files as it finds them.  Its memory.min may still hold the
+ * protection memresv kept on it as the child's ancestor: kept as "before",
+ * the delete would then give memresv's own value back for good.
+ */
+TEST_F_TIMEOUT(race, parent_reserved_while_its_child_leaves, 1800)
+{
+	struct overlap o = { .iters = self->iters * 4 };
+	char p[128], c[160];
+	int i, parent = 0;
+	pthread_t t;
+
+	RACE_ONLY();
+	name(p, sizeof(p), self->top, "p");
+	name(c, sizeof(c), p, "c");
+	ASSERT_EQ(0, cg_create(p));
+	ASSERT_EQ(0, cg_write(p, "cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, cg_create(c));
+	o.cg = c;
+	ASSERT_EQ(0, pthread_create(&t, NULL, add_del, &o));
+	for (i = 0; i < o.iters; i++) {
+		if (!add(self->s, p, 16, 16, 32)) {
+			parent++;
+			ASSERT_EQ(0, mr_del(self->s, p));
+		}
+	}
+	pthread_join(t, NULL);
+	TH_LOG("the parent reserved %d times, the child %d times", parent,
+	       o.added);
+	/* Nothing reserved: both groups' files as they were. */
+	MR_WAIT(40, 50, cg_u64(p, "memory.min") == 0);
+	ASSERT_UNTOUCHED(p);
+	ASSERT_UNTOUCHED(c);
+	EXPECT_EQ(0, cg_u64(self->top, "memory.min"));
+	ASSERT_LEDGER(self->s);
 }
 
 /* What a change may answer in a race, and nothing else. */
