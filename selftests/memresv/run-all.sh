@@ -34,7 +34,9 @@ fi
 for t in "$src"/build/selftests/*_test; do
 	[ -x "$t" ] || continue
 	echo "# --- $(basename "$t")"
+	start=$SECONDS
 	"$t" || status=1
+	echo "# $(basename "$t"): $((SECONDS - start)) s"
 	# A test that unloads the module and dies before loading it again
 	# fails; the ones after it still get a module.
 	if [[ ! -d /sys/module/memresv && -n ${MEMRESV_KO:-} ]]; then
@@ -47,7 +49,9 @@ done
 for t in "$src"/selftests/memresv/*_test.sh; do
 	[ -x "$t" ] || continue
 	echo "# --- $(basename "$t")"
+	start=$SECONDS
 	"$t" || status=1
+	echo "# $(basename "$t"): $((SECONDS - start)) s"
 done
 if [[ -n $memcg_tap ]]; then
 	echo "# --- kernel cgroup selftests: TAP into $memcg_tap"
