@@ -22,7 +22,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 NAME=memresv-bt
 GROW=${GUEST_GROW_MIB:-192}
 DOMAIN_MIB=384
-export GUEST_GROW_MIB=$GROW
+export GUEST_GROW_MIB=$GROW GUEST_DOMAIN_MIB=$DOMAIN_MIB
 VIRSH=(virsh -q -c qemu:///system)
 BOOT=/var/lib/libvirt/boot
 CONSOLE=/var/log/libvirt/qemu/$NAME.console

@@ -26,6 +26,7 @@ GUEST_KERNEL=${GUEST_KERNEL:-tiny}
 SOURCE_TARBALL=/usr/src/linux-source-6.1.tar.xz
 BUSYBOX=/bin/busybox
 GROW_MIB=${GUEST_GROW_MIB:-192}
+DOMAIN_MIB=${GUEST_DOMAIN_MIB:-384}
 
 die() { echo "guest/build.sh: $*" >&2; exit 1; }
 log() { echo "guest/build.sh: $*" >&2; }
@@ -85,7 +86,7 @@ debian)
 	;;
 *) die "GUEST_KERNEL is tiny or debian, not '$GUEST_KERNEL'" ;;
 esac
-key=$( (cat "$here/hog.c" "$here/build.sh"; echo "$vmlinux $GROW_MIB";
+key=$( (cat "$here/hog.c" "$here/build.sh"; echo "$vmlinux $GROW_MIB $DOMAIN_MIB";
 	"$BUSYBOX" 2>&1 | sed -n 1p) | sha256sum | cut -c1-16)
 out=$CACHE/balloon-guest/$key
 if [[ -f $out/done ]]; then
@@ -143,7 +144,7 @@ cat >"$root/init" <<-INIT
 		insmod /lib/modules/\$m.ko || echo "guest: insmod \$m failed"
 	done
 	echo "guest: up, balloon driver loaded"
-	exec /bin/hog $GROW_MIB 20 240
+	exec /bin/hog $GROW_MIB 20 240 $DOMAIN_MIB
 INIT
 chmod +x "$root/init"
 

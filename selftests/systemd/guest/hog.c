@@ -2,8 +2,9 @@
 /*
  * The balloon test's workload, PID 1's child in the nested guest
  * (selftests/systemd/balloon-e2e.sh): it waits until the host has
- * ballooned the guest down (its MemTotal fell below what it booted with by
- * a quarter, or WAIT seconds passed), grows to GROW MiB in 8 MiB steps,
+ * ballooned the guest down (its MemTotal is below three quarters of the
+ * domain's DOMAIN MiB and held still for SETTLE_SECS, or WAIT seconds
+ * passed), grows to GROW MiB in 8 MiB steps,
  * taking a step only while the guest has room for it (MemAvailable above
  * the step plus a margin, so growth waits for the balloon instead of
  * meeting the guest's OOM killer), holds it HOLD seconds, frees it all and
@@ -11,7 +12,7 @@
  *
  *	guest: t=SECS phase=PHASE total=MiB avail=MiB held=MiB
  *
- * Usage: hog GROW_MIB HOLD_SECS WAIT_SECS
+ * Usage: hog GROW_MIB HOLD_SECS WAIT_SECS DOMAIN_MIB
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 #define STEP_MIB	8
 #define MARGIN_MIB	24
 #define MAX_STEPS	512
+/* A balloon that moved no page for this long has reached its target. */
+#define SETTLE_SECS	15
 
 static double now(void)
 {
@@ -66,23 +69,29 @@ static void say(const char *phase, long held)
 int main(int argc, char **argv)
 {
 	static void *steps[MAX_STEPS];
-	long grow, hold, wait, total0, total, avail, held = 0;
+	long grow, hold, wait, domain, total, avail, held = 0, seen = 0;
 	size_t len = STEP_MIB << 20;
-	double t0;
+	double t0, moved;
 	int n = 0, i;
 
-	if (argc != 4)
+	if (argc != 5)
 		return 2;
 	grow = atol(argv[1]);
 	hold = atol(argv[2]);
 	wait = atol(argv[3]);
-	meminfo(&total0, &avail);
-	t0 = now();
+	domain = atol(argv[4]);
+	/* The balloon may have inflated at boot, before this first look. */
+	t0 = moved = now();
 	do {
 		say("wait", 0);
 		usleep(200000);
 		meminfo(&total, &avail);
-	} while (total > total0 * 3 / 4 && now() - t0 < wait);
+		if (total != seen) {
+			seen = total;
+			moved = now();
+		}
+	} while ((total > domain * 3 / 4 || now() - moved < SETTLE_SECS) &&
+		 now() - t0 < wait);
 	printf("guest: growing to %ld MiB\n", grow);
 	while (held < grow && n < MAX_STEPS) {
 		say("grow", held);
