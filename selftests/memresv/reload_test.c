@@ -108,11 +108,20 @@ TEST_F_TIMEOUT(reload, unload_writes_only_the_admitted_group, 600)
 	cg_destroy(cg);
 }
 
-/* Requests of @kind keep coming while the module goes, @n times. */
-static void unload_under(struct __test_metadata *_metadata, int kind, int n)
+/* RELOAD_ITERS rounds (default 20; run-all.sh has fewer on debug). */
+static int reload_iters(void)
 {
+	const char *v = getenv("RELOAD_ITERS");
+	int n = v ? atoi(v) : 0;
+
+	return n > 0 ? n : 20;
+}
+
+/* Requests of @kind keep coming while the module goes, RELOAD_ITERS times. */
+static void unload_under(struct __test_metadata *_metadata, int kind)
+{
+	int i, n = reload_iters();
 	pid_t pid;
-	int i;
 
 	if (!getenv("MEMRESV_KO"))
 		SKIP(return, "MEMRESV_KO is not set: not in the VM runner");
@@ -131,13 +140,13 @@ static void unload_under(struct __test_metadata *_metadata, int kind, int n)
 /* HOST_SET of a new period re-arms the tick; never after the unload. */
 TEST_F_TIMEOUT(reload, unload_while_the_period_changes, 600)
 {
-	unload_under(_metadata, 0, 20);
+	unload_under(_metadata, 0);
 }
 
 /* Refusals with numbers in them leave nothing behind across an unload. */
 TEST_F_TIMEOUT(reload, unload_while_requests_are_refused, 600)
 {
-	unload_under(_metadata, 1, 20);
+	unload_under(_metadata, 1);
 }
 
 TEST_HARNESS_MAIN
