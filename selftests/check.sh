@@ -236,55 +236,72 @@ done
 jobs=${MEMRESV_CHECK_JOBS:-$(nproc)}
 [ "$jobs" -ge 1 ] || jobs=1
 [ "$jobs" -le 2 ] || jobs=2
-group=
-# The longest first, so that the lanes end together.
-for k in $(printf '%s\n' "${kernels[@]}" | grep -x debug) \
-	 $(printf '%s\n' "${kernels[@]}" | grep -vx debug); do
-	# The debug kernel runs the same suite several times slower.  The
-	# limits are for a hang, twice what a run takes on two busy cores.
-	timeout=1800
-	[ "$k" = debug ] && timeout=4800
+# A hang's limit: twice what a run takes on two busy cores; the debug
+# kernel runs the same suite several times slower.
+hang_limit() { # kernel
+	if [ "$1" = debug ]; then echo 4800; else echo 1800; fi
+}
+
+# The VM suite on @k, then the replay of the cgroup selftests it ran.
+vm_suite() { # kernel
+	local k=$1 memcg_tap memcg_args=(--quick)
 	memcg_tap=$src/build/vm/memcg-selftests-$k.tap
 	mkdir -p "$src/build/vm" && rm -f "$memcg_tap"
-	memcg_args=(--quick)
 	[ "$k" = debug ] && memcg_args+=(--tests "${debug_memcg_tests[*]}")
 	vstep "VM suite on $k" "$src/selftests/vm/run" --kernel "$k" \
-		--no-build --timeout "$timeout" -- \
+		--no-build --timeout "$(hang_limit "$k")" -- \
 		"$src/selftests/memresv/run-all.sh" \
 		--memcg-tap "$memcg_tap" "${memcg_args[@]}"
 	vstep "kernel cgroup selftests on $k, memresv busy" \
 		memcg_replay "$memcg_tap"
 	endgroup
-	# The protection test makes the guest swap.  Under the debug kernel
-	# systemd and every process it starts run about 16 times slower (the
-	# whole suite would take hours): there the module loads, serves and
-	# unloads under systemd with the facts it relies on checked; its
-	# kernel paths for a systemd host (unit xattrs, the refusal,
-	# protection up to the root) are the VM suite's owner_test there,
-	# and the rest is the agent's user space, which 6.1 and 6.12 test.
-	name="systemd VM suite on $k"
-	sd_tests=()
+}
+
+# The systemd VM suite on @k.  The protection test makes the guest swap.
+# Under the debug kernel systemd and every process it starts run about 16
+# times slower (the whole suite would take hours): there the module loads,
+# serves and unloads under systemd with the facts it relies on checked;
+# its kernel paths for a systemd host (unit xattrs, the refusal,
+# protection up to the root) are the VM suite's owner_test there, and the
+# rest is the agent's user space, which 6.1 and 6.12 test.
+systemd_suite() { # kernel
+	local k=$1 name="systemd VM suite on $1" sd_tests=()
 	if [ "$k" = debug ]; then
 		sd_tests=("${debug_systemd_tests[@]}")
 		name="$name (${sd_tests[*]})"
 	fi
 	vstep "$name" "$src/selftests/vm/run" --init systemd \
-		--kernel "$k" --no-build --swap 1G --timeout "$timeout" -- \
+		--kernel "$k" --no-build --swap 1G --timeout "$(hang_limit "$k")" -- \
 		"$src/selftests/systemd/run-all.sh" "${sd_tests[@]}"
 	endgroup
+}
+
+# The longest first, so that the lanes end together (on a quiet 2-core
+# machine: the debug kernel's VM suite 15 minutes, the systemd suites 7 to
+# 10, the other VM suites 4, the debug kernel's systemd step 3, the balloon
+# 2, two boots 1).  On the first kernel given also: the runner's
+# self-test (when the runner changed), the balloon with a real nested
+# guest and two boots of the systemd guest (what is saved comes back).
+group=
+others=$(printf '%s\n' "${kernels[@]}" | grep -vx debug)
+has_debug=$(printf '%s\n' "${kernels[@]}" | grep -x debug)
+[ -n "$has_debug" ] && vm_suite debug
+for k in $others; do
+	systemd_suite "$k"
 done
-# On the first kernel given: the runner's self-test (when the runner
-# changed), the balloon with a real nested guest (minutes under emulation)
-# and two boots of the systemd guest (what is saved comes back).
-k=${kernels[0]}
-vstep "runner self-test on $k" vm_selftest "$k"
+first=${kernels[0]}
+vstep "runner self-test on $first" vm_selftest "$first"
 endgroup
-vstep "balloon end to end on $k" "$src/selftests/vm/run" --init systemd \
-	--kernel "$k" --no-build --timeout 1500 -- \
+for k in $others; do
+	vm_suite "$k"
+done
+[ -n "$has_debug" ] && systemd_suite debug
+vstep "balloon end to end on $first" "$src/selftests/vm/run" --init systemd \
+	--kernel "$first" --no-build --timeout 1500 -- \
 	env MEMRESV_BALLOON_TEST=always "$src/selftests/systemd/balloon-e2e.sh"
 endgroup
-vstep "two boots of the systemd VM on $k" \
-	"$src/selftests/systemd/twoboot.sh" "$k"
+vstep "two boots of the systemd VM on $first" \
+	"$src/selftests/systemd/twoboot.sh" "$first"
 endgroup
 run_vm_steps
 
