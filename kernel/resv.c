@@ -340,17 +340,25 @@ static void resv_status(struct memresv_resv *resv)
 					     resv->state == MEMRESV_STATE_PAGING);
 }
 
-/* New guarantee, target and grant, with the ledger and status in step. */
-static void resv_account(struct memresv_resv *resv, u64 guarantee,
-			 u64 target, u64 grant)
+/* @resv's share of the ledger and of its ancestors' needs becomes @new. */
+static void resv_ledger_move(const struct memresv_resv *resv,
+			     const struct memresv_ledger_entry *new)
 {
 	struct memresv_ledger_entry old = {
 		resv->guarantee, resv->target, resv->grant,
 	};
+
+	memresv_ledger_account(&old, new);
+	memresv_prot_move(resv->prot, resv->guarantee, new->guarantee);
+}
+
+/* New guarantee, target and grant, with the ledger and status in step. */
+static void resv_account(struct memresv_resv *resv, u64 guarantee,
+			 u64 target, u64 grant)
+{
 	struct memresv_ledger_entry new = { guarantee, target, grant };
 
-	memresv_ledger_account(&old, &new);
-	memresv_prot_move(resv->prot, resv->guarantee, guarantee);
+	resv_ledger_move(resv, &new);
 	resv->guarantee = guarantee;
 	resv->target = target;
 	resv->grant = grant;
@@ -883,14 +891,10 @@ static void resv_check_protection(struct memresv_resv *resv,
  */
 static void resv_unlink(struct memresv_resv *resv, u8 reason)
 {
-	struct memresv_ledger_entry old = {
-		resv->guarantee, resv->target, resv->grant,
-	};
 	struct memresv_ledger_entry none = {};
 
 	lockdep_assert_held(&memresv_lock);
-	memresv_ledger_account(&old, &none);
-	memresv_prot_move(resv->prot, resv->guarantee, 0);
+	resv_ledger_move(resv, &none);
 	memresv_prot_put(resv->prot);
 	resv->prot = NULL;
 	rb_erase(&resv->node, &resvs);
