@@ -31,6 +31,21 @@ void mr_sleep_ms(unsigned int ms)
 		;
 }
 
+/**
+ * mr_rounds() - how many rounds a test runs
+ * @name: the environment variable that may say (RACE_ITERS, ...)
+ * @dflt: the count when it is unset, or not a positive number
+ *
+ * Return: the count.
+ */
+int mr_rounds(const char *name, int dflt)
+{
+	const char *v = getenv(name);
+	int n = v ? atoi(v) : 0;
+
+	return n > 0 ? n : dflt;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -12,6 +12,7 @@
 uint64_t mr_now_ns(void);
 uint64_t mr_now_ms(void);
 void mr_sleep_ms(unsigned int ms);
+int mr_rounds(const char *name, int dflt);
 
 uint64_t mr_pct(uint64_t *v, size_t n, unsigned int pct);
 double mr_median(double *v, size_t n);

@@ -33,10 +33,7 @@
 
 static int race_iters(void)
 {
-	const char *v = getenv("RACE_ITERS");
-	int n = v ? atoi(v) : 0;
-
-	return n > 0 ? n : 50;
+	return mr_rounds("RACE_ITERS", 50);
 }
 
 /* RACE_ONLY=NAME: only the tests whose name contains NAME; first in each. */

@@ -108,19 +108,13 @@ TEST_F_TIMEOUT(reload, unload_writes_only_the_admitted_group, 600)
 	cg_destroy(cg);
 }
 
-/* RELOAD_ITERS rounds (default 20; run-all.sh has fewer on debug). */
-static int reload_iters(void)
-{
-	const char *v = getenv("RELOAD_ITERS");
-	int n = v ? atoi(v) : 0;
-
-	return n > 0 ? n : 20;
-}
-
-/* Requests of @kind keep coming while the module goes, RELOAD_ITERS times. */
+/*
+ * Requests of @kind keep coming while the module goes, RELOAD_ITERS times
+ * (20 unless it says; run-all.sh has fewer on the debug kernel).
+ */
 static void unload_under(struct __test_metadata *_metadata, int kind)
 {
-	int i, n = reload_iters();
+	int i, n = mr_rounds("RELOAD_ITERS", 20);
 	pid_t pid;
 
 	if (!getenv("MEMRESV_KO"))
