@@ -159,7 +159,8 @@ setup_env() {
 			mount --rbind "/$l" "$ROOT/$l"
 		fi
 	done
-	mkdir -m 1777 "$ROOT/tmp"
+	# A checkout under /tmp made $ROOT/tmp above already.
+	mkdir -p "$ROOT/tmp" && chmod 1777 "$ROOT/tmp"
 	log "environment: cgroup2 $(cg_opts)," \
 		"swap /dev/$sw ($((size >> 10)) MiB), root and cwd on ext4 (/dev/$fs)," \
 		"THP $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
